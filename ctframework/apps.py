@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CtframeworkConfig(AppConfig):
+    name = "ctframework"
+    verbose_name = "CT Framework"

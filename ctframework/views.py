@@ -1,0 +1,8 @@
+"""Project-wide pages."""
+
+from django.shortcuts import render
+
+
+def home(request):
+    """The signed-in user's start page."""
+    return render(request, "home.html")

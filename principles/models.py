@@ -1,0 +1,229 @@
+"""The principle library: frameworks, their sections and principles, and crosswalks."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and single hyphens.")
+)
+
+
+class TagManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Tag(models.Model):
+    """A cross-cutting theme (gender, human rights, youth…) assessors filter principles by."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = TagManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class FrameworkManager(models.Manager):
+    def get_by_natural_key(self, slug, version):
+        return self.get(slug=slug, version=version)
+
+
+class Framework(models.Model):
+    """One principle set in one version, e.g. the Valletta Principles of 2025."""
+
+    class Kind(models.TextChoices):
+        PRINCIPLES = "principles", _("Principles")
+        RECOMMENDATIONS = "recommendations", _("Recommendations")
+        POLICY_GUIDANCE = "policy-guidance", _("Policy guidance")
+        MEETING_OUTCOME = "meeting-outcome", _("Meeting outcome")
+
+    slug = models.CharField(_("slug"), max_length=100, validators=[slug_validator])
+    version = models.CharField(_("version"), max_length=50)
+    title = models.CharField(_("title"), max_length=500)
+    short_title = models.CharField(_("short title"), max_length=100)
+    issuing_body = models.CharField(_("issuing body"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    source_document = models.CharField(_("source document"), max_length=500)
+    source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    item_label = models.CharField(
+        _("item label"),
+        max_length=50,
+        help_text=_('What the document calls one item: "Principle".'),
+    )
+    description = models.TextField(_("description"), blank=True)
+    assessable = models.BooleanField(
+        _("can be assessed"),
+        default=True,
+        help_text=_("Whether strategies can be scored against this set."),
+    )
+
+    objects = FrameworkManager()
+
+    class Meta:
+        ordering = ["title", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "version"], name="framework_slug_version_unique"
+            )
+        ]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self):
+        return f"{self.short_title} ({self.version})"
+
+    def get_absolute_url(self):
+        return reverse("principles:framework", args=[self.slug, self.version])
+
+    def natural_key(self):
+        return (self.slug, self.version)
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, framework_slug, framework_version, code):
+        return self.get(
+            framework__slug=framework_slug, framework__version=framework_version, code=code
+        )
+
+
+class Section(models.Model):
+    """A heading of a framework; sections nest ("Procedural › Regional strategies")."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    code = models.CharField(_("code"), max_length=100)
+    title = models.CharField(_("title"), max_length=500)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="section_code_unique")
+        ]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.framework.natural_key(), self.code)
+
+    natural_key.dependencies = ["principles.framework"]
+
+
+class PrincipleManager(models.Manager):
+    def get_by_natural_key(self, framework_slug, framework_version, code):
+        return self.get(
+            framework__slug=framework_slug, framework__version=framework_version, code=code
+        )
+
+
+class Principle(models.Model):
+    """One item of a framework: a principle, a recommendation or a guidance item."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="principles")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="principles")
+    code = models.CharField(
+        _("code"), max_length=50, help_text=_("Stable within the framework version: VP-28, PG3-k.")
+    )
+    number = models.CharField(_("number"), max_length=20, help_text=_("As printed: 28, k."))
+    title = models.CharField(_("title"), max_length=500)
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="principles")
+
+    objects = PrincipleManager()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="principle_code_unique")
+        ]
+        verbose_name = _("principle")
+        verbose_name_plural = _("principles")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "principles:principle", args=[self.framework.slug, self.framework.version, self.code]
+        )
+
+    def natural_key(self):
+        return (*self.framework.natural_key(), self.code)
+
+    natural_key.dependencies = ["principles.framework", "principles.section", "principles.tag"]
+
+
+class CrossReferenceManager(models.Manager):
+    def get_by_natural_key(self, s_slug, s_version, s_code, t_slug, t_version, t_code):
+        return self.get(
+            source=Principle.objects.get_by_natural_key(s_slug, s_version, s_code),
+            target=Principle.objects.get_by_natural_key(t_slug, t_version, t_code),
+        )
+
+
+class CrossReference(models.Model):
+    """A typed link between principles of two frameworks (OSCAL mapping relationships)."""
+
+    class Relationship(models.TextChoices):
+        EQUAL_TO = "equal-to", _("equal to")
+        EQUIVALENT_TO = "equivalent-to", _("equivalent to")
+        SUBSET_OF = "subset-of", _("subset of")
+        SUPERSET_OF = "superset-of", _("superset of")
+        INTERSECTS_WITH = "intersects-with", _("intersects with")
+
+    source = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="references_out")
+    target = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="references_in")
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    strength = models.PositiveSmallIntegerField(
+        _("strength"),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1 (loosely related) to 10 (the same thing)."),
+    )
+    rationale = models.TextField(_("rationale"))
+
+    objects = CrossReferenceManager()
+
+    class Meta:
+        ordering = ["source", "-strength"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="crossreference_unique"),
+            models.CheckConstraint(
+                condition=models.Q(strength__gte=1, strength__lte=10),
+                name="crossreference_strength_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")),
+                name="crossreference_not_self",
+            ),
+        ]
+        verbose_name = _("cross-reference")
+        verbose_name_plural = _("cross-references")
+
+    def __str__(self):
+        return f"{self.source.code} {self.relationship} {self.target.code}"
+
+    def natural_key(self):
+        return (*self.source.natural_key(), *self.target.natural_key())
+
+    natural_key.dependencies = ["principles.principle"]

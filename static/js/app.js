@@ -1,0 +1,2 @@
+// CT Framework: small progressive enhancements. Every page works without this file.
+"use strict";

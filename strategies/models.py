@@ -1,0 +1,131 @@
+"""Jurisdictions and their counter-terrorism strategies."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JurisdictionManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Jurisdiction(models.Model):
+    """A UN Member or observer State, or a regional organisation with a CT strategy."""
+
+    class Kind(models.TextChoices):
+        MEMBER_STATE = "member-state", _("UN Member State")
+        OBSERVER_STATE = "observer-state", _("UN observer State")
+        REGIONAL_ORGANISATION = "regional-organisation", _("Regional organisation")
+
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        help_text=_("ISO 3166-1 alpha-3 for States; an acronym for organisations."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    m49_code = models.CharField(_("UN M49 code"), max_length=3, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    sub_region = models.CharField(_("sub-region"), max_length=100, blank=True)
+
+    objects = JurisdictionManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Strategy(models.Model):
+    """One version of a jurisdiction's strategy; versions chain through `supersedes`."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_CT = "national-ct", _("National counter-terrorism strategy")
+        PCVE = "pcve", _("Preventing and countering violent extremism strategy")
+        ACTION_PLAN = "action-plan", _("Action plan")
+        REGIONAL = "regional", _("Regional strategy")
+        SECTORAL = "sectoral", _("Sectoral strategy")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_FORCE = "in-force", _("In force")
+        EXPIRED = "expired", _("Expired")
+        UNDER_REVIEW = "under-review", _("Under review")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="strategies"
+    )
+    title = models.CharField(_("title"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    language = models.CharField(
+        _("language"), max_length=20, help_text=_("Language of the document, e.g. en, fr, ar.")
+    )
+    year_adopted = models.PositiveSmallIntegerField(
+        _("year adopted"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1945), MaxValueValidator(2100)],
+    )
+    period_start = models.PositiveSmallIntegerField(
+        _("period from"), null=True, blank=True, validators=[MinValueValidator(1945)]
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("period to"), null=True, blank=True, validators=[MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
+    )
+    is_public = models.BooleanField(
+        _("public document"),
+        default=False,
+        help_text=_("Public strategies may be named in public reports; others stay confidential."),
+    )
+    source_url = models.URLField(_("source URL"), blank=True, max_length=1000)
+    document = models.FileField(
+        _("document"),
+        upload_to="strategies/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "docx", "txt"])],
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["jurisdiction__name", "-year_adopted", "title"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+
+    def __str__(self):
+        return f"{self.title} ({self.jurisdiction.code})"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+        if self.supersedes_id:
+            if self.supersedes_id == self.pk:
+                raise ValidationError({"supersedes": _("A strategy cannot supersede itself.")})
+            if self.supersedes.jurisdiction_id != self.jurisdiction_id:
+                raise ValidationError(
+                    {"supersedes": _("A strategy can only supersede one of the same jurisdiction.")}
+                )

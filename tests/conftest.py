@@ -1,0 +1,54 @@
+"""Shared fixtures: the named personas every permission test uses."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from ctframework import roles
+from tests.factories import JurisdictionFactory, UserFactory
+
+
+@pytest.fixture
+def malta(db):
+    return JurisdictionFactory(code="MLT", name="Malta", region="Europe")
+
+
+@pytest.fixture
+def kenya(db):
+    return JurisdictionFactory(code="KEN", name="Kenya", region="Africa")
+
+
+def _user(username, role, *jurisdictions):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    user.jurisdictions.set(jurisdictions)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    """Alice the administrator: sees every jurisdiction."""
+    return _user("alice-admin", roles.ADMINISTRATOR)
+
+
+@pytest.fixture
+def assessor(malta):
+    """Amal, assessor for Malta."""
+    return _user("amal-assessor", roles.ASSESSOR, malta)
+
+
+@pytest.fixture
+def reviewer(malta):
+    """Rafael, reviewer for Malta."""
+    return _user("rafael-reviewer", roles.REVIEWER, malta)
+
+
+@pytest.fixture
+def ministry_malta(malta):
+    """Maria, ministry reader of Malta."""
+    return _user("maria-ministry", roles.MINISTRY_READER, malta)
+
+
+@pytest.fixture
+def ministry_kenya(kenya):
+    """Kamau, ministry reader of Kenya: the outsider for everything Maltese."""
+    return _user("kamau-ministry", roles.MINISTRY_READER, kenya)

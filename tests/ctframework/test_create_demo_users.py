@@ -1,0 +1,31 @@
+"""`create_demo_users` gives make run one working account per role."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from ctframework import roles
+
+pytestmark = [pytest.mark.core, pytest.mark.django_db]
+
+
+def test_one_account_per_role_with_printed_passwords(malta, kenya):
+    out = StringIO()
+    call_command("create_demo_users", stdout=out)
+    rows = re.findall(r"^\s+(\S+)\s+(\S+)\s+(.+?) \(", out.getvalue(), flags=re.M)
+    assert {role for _, _, role in rows} == set(roles.ALL_ROLES)
+    for username, password, role in rows:
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password), username
+        assert user.has_role(role)
+    ministry = get_user_model().objects.get(username="ministry-malta")
+    assert list(ministry.jurisdictions.all()) == [malta]
+
+
+def test_refused_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never created in production"):
+        call_command("create_demo_users")
