@@ -1,0 +1,271 @@
+"""Assessments of a strategy against a framework, their scores, history and observations."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScoreScaleManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ScoreScale(models.Model):
+    """A scale assessors score principles on; scales are data, administrators add others."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_default = models.BooleanField(_("default for new assessments"), default=False)
+
+    objects = ScoreScaleManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("score scale")
+        verbose_name_plural = _("score scales")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def top_value(self) -> int:
+        return max(level.value for level in self.levels.all() if level.value is not None)
+
+
+class ScoreLevelManager(models.Manager):
+    def get_by_natural_key(self, scale_slug, code):
+        return self.get(scale__slug=scale_slug, code=code)
+
+
+class ScoreLevel(models.Model):
+    """One level of a scale; a level without a value is "not applicable" and left out of totals."""
+
+    scale = models.ForeignKey(ScoreScale, on_delete=models.CASCADE, related_name="levels")
+    code = models.CharField(_("code"), max_length=10)
+    value = models.PositiveSmallIntegerField(
+        _("value"), null=True, blank=True, help_text=_("Empty for “not applicable”.")
+    )
+    label = models.CharField(_("label"), max_length=100)
+    guidance = models.TextField(_("guidance"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScoreLevelManager()
+
+    class Meta:
+        ordering = ["scale", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "code"], name="scorelevel_code_unique")
+        ]
+        verbose_name = _("score level")
+        verbose_name_plural = _("score levels")
+
+    def __str__(self):
+        return f"{self.code} · {self.label}" if self.value is not None else self.label
+
+    def natural_key(self):
+        return (*self.scale.natural_key(), self.code)
+
+    natural_key.dependencies = ["assessments.scorescale"]
+
+    @property
+    def is_not_applicable(self) -> bool:
+        return self.value is None
+
+
+class Assessment(models.Model):
+    """One strategy scored against one framework version, taken through review to finalized."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in-review", _("In review")
+        SHARED = "shared", _("Shared with the jurisdiction")
+        FINALIZED = "finalized", _("Finalized")
+
+    class Sharing(models.TextChoices):
+        CONFIDENTIAL = "confidential", _("Confidential to the jurisdiction")
+        PARTNERS = "partners", _("Shared with named partners")
+        PUBLIC = "public", _("Public")
+
+    strategy = models.ForeignKey(
+        "strategies.Strategy", on_delete=models.PROTECT, related_name="assessments"
+    )
+    framework = models.ForeignKey(
+        "principles.Framework", on_delete=models.PROTECT, related_name="assessments"
+    )
+    scale = models.ForeignKey(ScoreScale, on_delete=models.PROTECT, related_name="assessments")
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    sharing = models.CharField(
+        _("sharing"), max_length=20, choices=Sharing.choices, default=Sharing.CONFIDENTIAL
+    )
+    partners = models.ManyToManyField(
+        "strategies.Jurisdiction",
+        blank=True,
+        related_name="partner_assessments",
+        verbose_name=_("partners"),
+        help_text=_(
+            "Jurisdictions the assessment is shared with when sharing is “named partners”."
+        ),
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_assessments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_assessments",
+    )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    previous_revision = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_revision"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self):
+        name = self.title or f"{self.strategy.title} × {self.framework.short_title}"
+        return f"{name} (rev. {self.revision})" if self.revision > 1 else name
+
+    def clean(self):
+        if self.framework_id and not self.framework.assessable:
+            raise ValidationError({"framework": _("This principle set cannot be assessed.")})
+
+    @property
+    def jurisdiction(self):
+        return self.strategy.jurisdiction
+
+    @property
+    def is_finalized(self) -> bool:
+        return self.status == self.Status.FINALIZED
+
+
+class Score(models.Model):
+    """The score of one principle in one assessment; `version` guards against lost edits."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    principle = models.ForeignKey(
+        "principles.Principle", on_delete=models.PROTECT, related_name="scores"
+    )
+    level = models.ForeignKey(
+        ScoreLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="scores"
+    )
+    justification = models.TextField(_("justification"), blank=True, max_length=5000)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=20000)
+    location = models.CharField(_("location in the strategy"), max_length=200, blank=True)
+    recommendation = models.TextField(_("recommendation"), blank=True, max_length=5000)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "principle__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "principle"], name="score_unique")
+        ]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+
+    def __str__(self):
+        return f"{self.principle.code}: {self.level or '—'}"
+
+    def clean(self):
+        if self.level_id and not self.justification.strip():
+            raise ValidationError({"justification": _("A score needs a short justification.")})
+        if self.level_id and self.level.scale_id != self.assessment.scale_id:
+            raise ValidationError({"level": _("This level belongs to another scale.")})
+
+    @property
+    def is_scored(self) -> bool:
+        return self.level_id is not None
+
+
+class ScoreChange(models.Model):
+    """One saved change of a score: who, when, and each changed field's old and new value."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField(_("version"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
+
+    class Meta:
+        ordering = ["score", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "version"], name="scorechange_version_unique")
+        ]
+        verbose_name = _("score change")
+        verbose_name_plural = _("score history")
+
+    def __str__(self):
+        return f"{self.score} v{self.version}"
+
+
+class Observation(models.Model):
+    """A ministry's observation, kept as an annex and never merged into the assessors' text."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="observations"
+    )
+    principle = models.ForeignKey(
+        "principles.Principle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observations",
+        help_text=_("Empty for an observation on the assessment as a whole."),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("observation"), max_length=10000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "created_at"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+    def __str__(self):
+        return f"{self.author} on {self.assessment}"
+
+
+class AssessmentEvent(models.Model):
+    """The audit trail of an assessment: creation, workflow moves, reopening, sharing changes."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=50)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "at"]
+        verbose_name = _("assessment event")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
