@@ -22,5 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("library/", include("principles.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,3 +31,88 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "principles.Framework"
+        django_get_or_create = ["slug", "version"]
+
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    version = "1"
+    title = factory.Sequence(lambda n: f"Principle set {n}")
+    short_title = factory.Sequence(lambda n: f"Set {n}")
+    issuing_body = "CTED"
+    kind = "principles"
+    source_document = "A test document"
+    item_label = "Principle"
+    assessable = True
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "principles.Section"
+
+    framework = factory.SubFactory(FrameworkFactory)
+    code = factory.Sequence(lambda n: f"section-{n}")
+    title = factory.Sequence(lambda n: f"Section {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class PrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "principles.Principle"
+
+    section = factory.SubFactory(SectionFactory)
+    framework = factory.SelfAttribute("section.framework")
+    code = factory.Sequence(lambda n: f"P-{n}")
+    number = factory.Sequence(lambda n: str(n))
+    title = factory.Sequence(lambda n: f"Principle {n}")
+    text = "Strategies should be comprehensive and integrated."
+    order = factory.Sequence(lambda n: n)
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategies.Strategy"
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    title = factory.Sequence(lambda n: f"National Counter-Terrorism Strategy {n}")
+    kind = "national-ct"
+    language = "en"
+    year_adopted = 2024
+
+
+DEFAULT_LEVELS = [
+    ("0", 0, "Not addressed"),
+    ("1", 1, "Mentioned only"),
+    ("2", 2, "Partially addressed"),
+    ("3", 3, "Largely addressed"),
+    ("4", 4, "Fully addressed"),
+    ("na", None, "Not applicable"),
+]
+
+
+class ScoreScaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.ScoreScale"
+        django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
+
+    slug = "test-scale"
+    name = "Test scale"
+
+    @factory.post_generation
+    def levels(obj, create, extracted, **kwargs):
+        if create and not obj.levels.exists():
+            for order, (code, value, label) in enumerate(DEFAULT_LEVELS):
+                obj.levels.create(code=code, value=value, label=label, order=order)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Assessment"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    framework = factory.SubFactory(FrameworkFactory)
+    scale = factory.SubFactory(ScoreScaleFactory)

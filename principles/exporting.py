@@ -1,0 +1,102 @@
+"""Writing frameworks and crosswalks back in the file format of docs/framework-format.md."""
+
+import yaml
+
+from .library_files import CROSSWALK_FORMAT, FRAMEWORK_FORMAT
+from .models import Framework
+
+
+class _LibraryDumper(yaml.SafeDumper):
+    """Block scalars for multi-line texts, so exported files stay readable and diffable."""
+
+
+def _represent_str(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_LibraryDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: dict) -> str:
+    """Serialise file data as YAML with keys in the documented order."""
+    return yaml.dump(data, Dumper=_LibraryDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def framework_data(framework: Framework) -> dict:
+    """The file data of one framework version, in document order."""
+    principles = list(
+        framework.principles.select_related("section").prefetch_related("tags").order_by("order")
+    )
+    tags = sorted({tag for p in principles for tag in p.tags.all()}, key=lambda t: t.slug)
+    meta = {
+        "slug": framework.slug,
+        "version": framework.version,
+        "title": framework.title,
+        "short_title": framework.short_title,
+        "issuing_body": framework.issuing_body,
+        "kind": framework.kind,
+        "adopted_on": framework.adopted_on.isoformat() if framework.adopted_on else None,
+        "source_document": framework.source_document,
+        "source_url": framework.source_url,
+        "item_label": framework.item_label,
+        "description": framework.description,
+        "assessable": framework.assessable,
+    }
+    sections = []
+    for section in framework.sections.select_related("parent").order_by("order"):
+        entry = {"code": section.code, "title": section.title}
+        if section.parent_id:
+            entry["parent"] = section.parent.code
+        sections.append(entry)
+    items = []
+    for principle in principles:
+        entry = {
+            "code": principle.code,
+            "number": principle.number,
+            "section": principle.section.code,
+            "title": principle.title,
+            "text": principle.text,
+        }
+        principle_tags = sorted(t.slug for t in principle.tags.all())
+        if principle_tags:
+            entry["tags"] = principle_tags
+        items.append(entry)
+    data = {"format": FRAMEWORK_FORMAT, "framework": meta}
+    if tags:
+        data["tags"] = [{"slug": t.slug, "name": t.name} for t in tags]
+    data["sections"] = sections
+    data["principles"] = items
+    return data
+
+
+def crosswalk_data(references) -> dict:
+    """The file data of a set of cross-references."""
+
+    def ref(principle):
+        return {
+            "framework": principle.framework.slug,
+            "version": principle.framework.version,
+            "code": principle.code,
+        }
+
+    references = references.select_related("source__framework", "target__framework").order_by(
+        "source__framework__slug",
+        "source__order",
+        "-strength",
+        "target__framework__slug",
+        "target__order",
+    )
+    return {
+        "format": CROSSWALK_FORMAT,
+        "mappings": [
+            {
+                "source": ref(r.source),
+                "target": ref(r.target),
+                "relationship": r.relationship,
+                "strength": r.strength,
+                "rationale": r.rationale,
+            }
+            for r in references
+        ],
+    }

@@ -1,0 +1,244 @@
+"""Reading and checking principle-set files (docs/framework-format.md) before anything is written.
+
+`read_library_file()` parses YAML or JSON, checks it against the JSON Schema and the rules a
+schema cannot express (unique codes, known sections and tags), and either returns the data
+or raises `LibraryFileError` listing every problem with its location in the file.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+
+FRAMEWORK_FORMAT = "ctframework.framework/1"
+CROSSWALK_FORMAT = "ctframework.crosswalk/1"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "framework.schema.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (`principles[3].text`, line 57) and what."""
+
+    location: str
+    message: str
+    line: int | None = None
+
+    def __str__(self):
+        where = self.location or "file"
+        if self.line:
+            where = f"{where} (line {self.line})"
+        return f"{where}: {self.message}"
+
+
+class LibraryFileError(Exception):
+    """A file that cannot be imported; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@cache
+def load_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def _validator_for(kind: str) -> Draft202012Validator:
+    schema = load_schema()
+    subschema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"}
+    return Draft202012Validator(subschema, format_checker=FormatChecker())
+
+
+def format_path(path) -> str:
+    """Turn ['principles', 3, 'text'] into 'principles[3].text'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _LineIndex:
+    """Maps a data path to the line it stands on in a YAML or JSON file."""
+
+    def __init__(self, text: str):
+        try:
+            self.root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            self.root = None
+
+    def line_of(self, path) -> int | None:
+        node, line = self.root, None
+        for part in path:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                node = node.value[part] if part < len(node.value) else None
+            else:
+                node = None
+        return node.start_mark.line + 1 if node is not None else line
+
+
+def _decode(content: bytes) -> str:
+    if len(content) > MAX_FILE_BYTES:
+        raise LibraryFileError(
+            [Problem("", f"the file is {len(content):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LibraryFileError(
+            [Problem("", f"the file is not UTF-8 (byte {exc.start}: {exc.reason})")]
+        ) from None
+
+
+def _parse(text: str) -> Any:
+    # JSON is a subset of YAML 1.2 for our purposes, and safe_load never builds objects.
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LibraryFileError(
+            [Problem("", f"not valid YAML or JSON: {problem}", mark.line + 1 if mark else None)]
+        ) from None
+
+
+def _dates_to_text(value):
+    """YAML reads 2025-03-13 as a date; the format (and JSON) carries it as text."""
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _schema_problems(data: dict, kind: str, lines: _LineIndex) -> list[Problem]:
+    problems = []
+    for error in sorted(_validator_for(kind).iter_errors(data), key=lambda e: list(e.path)):
+        path = list(error.absolute_path)
+        message = error.message
+        if error.validator == "additionalProperties":
+            message = f"unknown key: {message.split('(')[-1].rstrip(')')}"
+        elif error.validator == "pattern" and error.instance is not None:
+            message = (
+                "must not be empty"
+                if isinstance(error.instance, str) and not error.instance.strip()
+                else f"{error.instance!r} has characters that are not allowed here"
+            )
+        elif error.validator == "maxLength":
+            message = (
+                f"is too long: {len(error.instance)} characters, at most {error.validator_value}"
+            )
+        elif error.validator == "type" and isinstance(error.instance, int | float):
+            message += " (write it in quotes)" if "'string'" in message else ""
+        problems.append(Problem(format_path(path), message, lines.line_of(path)))
+    return problems
+
+
+def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
+    """The rules a schema cannot express: uniqueness and references inside the file."""
+    problems = []
+
+    def problem(path, message):
+        problems.append(Problem(format_path(path), message, lines.line_of(path)))
+
+    tags = set()
+    for i, tag in enumerate(data.get("tags", [])):
+        if tag["slug"] in tags:
+            problem(["tags", i, "slug"], f"tag {tag['slug']!r} is declared twice")
+        tags.add(tag["slug"])
+
+    sections = set()
+    for i, section in enumerate(data["sections"]):
+        if section["code"] in sections:
+            problem(["sections", i, "code"], f"section code {section['code']!r} is used twice")
+        parent = section.get("parent")
+        if parent is not None and parent not in sections:
+            problem(
+                ["sections", i, "parent"],
+                f"unknown section {parent!r}: a parent must be declared before its children",
+            )
+        sections.add(section["code"])
+
+    codes = set()
+    for i, principle in enumerate(data["principles"]):
+        if principle["code"] in codes:
+            problem(["principles", i, "code"], f"code {principle['code']!r} is used twice")
+        codes.add(principle["code"])
+        if principle["section"] not in sections:
+            problem(["principles", i, "section"], f"unknown section {principle['section']!r}")
+        for j, tag in enumerate(principle.get("tags", [])):
+            if tag not in tags:
+                problem(
+                    ["principles", i, "tags", j],
+                    f"unknown tag {tag!r}: declare it in the top-level tags list",
+                )
+    return problems
+
+
+def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
+    problems, seen = [], {}
+    for i, mapping in enumerate(data["mappings"]):
+        source = tuple(mapping["source"].values())
+        target = tuple(mapping["target"].values())
+        path = ["mappings", i]
+        if source == target:
+            problems.append(
+                Problem(format_path(path), "a principle cannot map to itself", lines.line_of(path))
+            )
+        if (source, target) in seen:
+            problems.append(
+                Problem(
+                    format_path(path),
+                    f"the same source and target as mappings[{seen[(source, target)]}]",
+                    lines.line_of(path),
+                )
+            )
+        seen.setdefault((source, target), i)
+    return problems
+
+
+def read_library_file(content: bytes) -> dict:
+    """Parse and check a framework or crosswalk file; return its data or raise LibraryFileError."""
+    text = _decode(content)
+    data = _parse(text)
+    if not isinstance(data, dict):
+        raise LibraryFileError([Problem("", "the file must hold a mapping with a 'format' key")])
+    data = _dates_to_text(data)
+    lines = _LineIndex(text)
+    kind = {FRAMEWORK_FORMAT: "frameworkFile", CROSSWALK_FORMAT: "crosswalkFile"}.get(
+        data.get("format")
+    )
+    if kind is None:
+        raise LibraryFileError(
+            [
+                Problem(
+                    "format",
+                    f"must be {FRAMEWORK_FORMAT!r} or {CROSSWALK_FORMAT!r}",
+                    lines.line_of(["format"]),
+                )
+            ]
+        )
+    problems = _schema_problems(data, kind, lines)
+    if not problems:
+        rules = _framework_rule_problems if kind == "frameworkFile" else _crosswalk_rule_problems
+        problems = rules(data, lines)
+    if problems:
+        raise LibraryFileError(problems)
+    return data
+
+
+def principle_key(ref: dict) -> tuple[str, str, str]:
+    """The natural key of a principle reference in a crosswalk: (framework, version, code)."""
+    return (ref["framework"], ref["version"], ref["code"])

@@ -1,0 +1,218 @@
+"""Writes to the principle library: importing framework and crosswalk files."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .library_files import (
+    CROSSWALK_FORMAT,
+    FRAMEWORK_FORMAT,
+    LibraryFileError,
+    Problem,
+    principle_key,
+    read_library_file,
+)
+from .models import CrossReference, Framework, Principle, Section, Tag
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or with --dry-run would do."""
+
+    subject: str
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    dry_run: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.created or self.changed or self.deleted)
+
+    def lines(self) -> list[str]:
+        verb = "would be" if self.dry_run else "were"
+        out = [self.subject]
+        for label, items in (("created", self.created), ("changed", self.changed)):
+            out += [f"  {label}: {item}" for item in items]
+        out += [f"  deleted: {item}" for item in self.deleted]
+        out.append(
+            f"{len(self.created)} {verb} created, {len(self.changed)} changed, "
+            f"{len(self.deleted)} deleted, {self.unchanged} unchanged."
+        )
+        return out
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def _sync(obj, values: dict, label: str, report: ImportReport) -> None:
+    """Set `values` on `obj`, save it if anything differs, and record what happened."""
+    created = obj.pk is None
+    differing = (
+        list(values)
+        if created
+        else [name for name, value in values.items() if getattr(obj, name) != value]
+    )
+    for name in differing:
+        setattr(obj, name, values[name])
+    if created:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save()
+        report.created.append(label)
+    elif differing:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save(update_fields=differing)
+        report.changed.append(f"{label} ({', '.join(differing)})")
+    else:
+        report.unchanged += 1
+
+
+def _framework_values(meta: dict) -> dict:
+    return {
+        "title": meta["title"],
+        "short_title": meta["short_title"],
+        "issuing_body": meta["issuing_body"],
+        "kind": meta["kind"],
+        "adopted_on": (
+            datetime.date.fromisoformat(meta["adopted_on"]) if meta.get("adopted_on") else None
+        ),
+        "source_document": meta["source_document"],
+        "source_url": meta.get("source_url", ""),
+        "item_label": meta["item_label"],
+        "description": meta.get("description", ""),
+        "assessable": meta["assessable"],
+    }
+
+
+def _write_framework(data: dict, report: ImportReport) -> Framework:
+    meta = data["framework"]
+    framework = Framework.objects.filter(slug=meta["slug"], version=meta["version"]).first()
+    framework = framework or Framework(slug=meta["slug"], version=meta["version"])
+    _sync(framework, _framework_values(meta), f"framework {meta['slug']} {meta['version']}", report)
+
+    tags = {}
+    for tag in data.get("tags", []):
+        obj = Tag.objects.filter(slug=tag["slug"]).first() or Tag(slug=tag["slug"])
+        _sync(obj, {"name": tag["name"]}, f"tag {tag['slug']}", report)
+        tags[tag["slug"]] = obj
+
+    existing_sections = {s.code: s for s in framework.sections.all()}
+    sections = {}
+    for order, section in enumerate(data["sections"]):
+        obj = existing_sections.pop(section["code"], None) or Section(
+            framework=framework, code=section["code"]
+        )
+        parent = sections[section["parent"]] if section.get("parent") else None
+        values = {"title": section["title"], "parent": parent, "order": order}
+        _sync(obj, values, f"section {section['code']}", report)
+        sections[section["code"]] = obj
+
+    existing_principles = {p.code: p for p in framework.principles.prefetch_related("tags")}
+    for order, item in enumerate(data["principles"]):
+        obj = existing_principles.pop(item["code"], None) or Principle(
+            framework=framework, code=item["code"]
+        )
+        values = {
+            "section": sections[item["section"]],
+            "number": item["number"],
+            "title": item["title"],
+            "text": item["text"],
+            "order": order,
+        }
+        before = len(report.changed) + len(report.created)
+        _sync(obj, values, f"principle {item['code']}", report)
+        wanted = set(item.get("tags", []))
+        if {t.slug for t in obj.tags.all()} != wanted:
+            obj.tags.set([tags[slug] for slug in wanted])
+            if len(report.changed) + len(report.created) == before:
+                report.unchanged -= 1
+                report.changed.append(f"principle {item['code']} (tags)")
+
+    for principle in existing_principles.values():
+        report.deleted.append(f"principle {principle.code}")
+        principle.delete()
+    # Children before parents, so each deletion leaves a consistent tree behind.
+    for section in sorted(existing_sections.values(), key=lambda s: -s.order):
+        report.deleted.append(f"section {section.code}")
+        section.delete()
+    return framework
+
+
+def _write_crosswalk(data: dict, report: ImportReport) -> None:
+    problems = []
+    principles = {}
+    for i, mapping in enumerate(data["mappings"]):
+        for end in ("source", "target"):
+            key = principle_key(mapping[end])
+            if key in principles:
+                continue
+            try:
+                principles[key] = Principle.objects.get_by_natural_key(*key)
+            except Principle.DoesNotExist:
+                principles[key] = None
+                problems.append(
+                    Problem(
+                        f"mappings[{i}].{end}",
+                        f"no principle {key[2]} in framework {key[0]} version {key[1]}: "
+                        "import that framework first",
+                    )
+                )
+    if problems:
+        raise LibraryFileError(problems)
+    for mapping in data["mappings"]:
+        source = principles[principle_key(mapping["source"])]
+        target = principles[principle_key(mapping["target"])]
+        obj = CrossReference.objects.filter(source=source, target=target).first()
+        obj = obj or CrossReference(source=source, target=target)
+        values = {
+            "relationship": mapping["relationship"],
+            "strength": mapping["strength"],
+            "rationale": mapping["rationale"],
+        }
+        _sync(obj, values, f"{source.code} {mapping['relationship']} {target.code}", report)
+
+
+def library_file_import(*, content: bytes, dry_run: bool = False) -> ImportReport:
+    """Check a framework or crosswalk file and import it in one transaction.
+
+    Raises LibraryFileError (nothing written) when the file is invalid, names unknown
+    principles, or would change a framework version that already has assessments.
+    """
+    data = read_library_file(content)
+    if data["format"] == FRAMEWORK_FORMAT:
+        meta = data["framework"]
+        report = ImportReport(f"Framework {meta['slug']} version {meta['version']}")
+    else:
+        assert data["format"] == CROSSWALK_FORMAT
+        report = ImportReport(f"Crosswalk of {len(data['mappings'])} mappings")
+    report.dry_run = dry_run
+    try:
+        with transaction.atomic():
+            if data["format"] == FRAMEWORK_FORMAT:
+                framework = _write_framework(data, report)
+                _refuse_changes_to_assessed(framework, report)
+            else:
+                _write_crosswalk(data, report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def _refuse_changes_to_assessed(framework: Framework, report: ImportReport) -> None:
+    if report.has_changes and framework.assessments.exists():
+        raise LibraryFileError(
+            [
+                Problem(
+                    "framework.version",
+                    f"framework {framework.slug} version {framework.version} already has "
+                    f"{framework.assessments.count()} assessment(s) and is never changed in "
+                    "place. Publish the revision as a new version: change framework.version "
+                    f"(for example to “{framework.version}.1”) and import the file again.",
+                )
+            ]
+        )
