@@ -23,6 +23,13 @@ class ScoreScale(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_score_scale",
+            )
+        ]
         verbose_name = _("score scale")
         verbose_name_plural = _("score scales")
 
@@ -144,6 +151,11 @@ class Assessment(models.Model):
         name = self.title or f"{self.strategy.title} × {self.framework.short_title}"
         return f"{name} (rev. {self.revision})" if self.revision > 1 else name
 
+    def save(self, *args, **kwargs):
+        if self.pk and Assessment.objects.filter(pk=self.pk, status=self.Status.FINALIZED).exists():
+            raise ValidationError(_("A finalized assessment is read-only; reopen it instead."))
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.framework_id and not self.framework.assessable:
             raise ValidationError({"framework": _("This principle set cannot be assessed.")})
@@ -187,6 +199,13 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.principle.code}: {self.level or '—'}"
+
+    def save(self, *args, **kwargs):
+        if Assessment.objects.filter(
+            pk=self.assessment_id, status=Assessment.Status.FINALIZED
+        ).exists():
+            raise ValidationError(_("The scores of a finalized assessment are read-only."))
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.level_id and not self.justification.strip():

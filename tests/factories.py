@@ -116,3 +116,41 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     strategy = factory.SubFactory(StrategyFactory)
     framework = factory.SubFactory(FrameworkFactory)
     scale = factory.SubFactory(ScoreScaleFactory)
+
+
+def make_framework(principles: int = 10, sections: int = 2, slug: str | None = None):
+    """A framework with `principles` items spread over `sections` sections."""
+    from principles.models import Framework
+
+    framework = FrameworkFactory(**({"slug": slug} if slug else {}))
+    made = [
+        SectionFactory(framework=framework, code=f"s{i}", title=f"Section {i + 1}", order=i)
+        for i in range(sections)
+    ]
+    for i in range(principles):
+        PrincipleFactory(
+            framework=framework,
+            section=made[i % sections],
+            code=f"{framework.slug[:3].upper()}-{i + 1}",
+            number=str(i + 1),
+            title=f"Principle {i + 1}",
+            order=i,
+        )
+    return Framework.objects.get(pk=framework.pk)
+
+
+def make_assessment(*, jurisdiction, assessors, reviewer=None, principles: int = 10, **kwargs):
+    """An assessment made the way the app makes it: one empty score per principle."""
+    from assessments.services import assessment_create
+
+    scale = ScoreScaleFactory(is_default=True)
+    strategy = StrategyFactory(jurisdiction=jurisdiction)
+    return assessment_create(
+        strategy=strategy,
+        framework=kwargs.pop("framework", None) or make_framework(principles),
+        scale=scale,
+        assessors=assessors,
+        reviewer=reviewer,
+        created_by=assessors[0],
+        **kwargs,
+    )

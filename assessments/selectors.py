@@ -1,0 +1,139 @@
+"""Reads for the checklist, the summary and the reports, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from principles.models import CrossReference
+
+from . import gap_analysis
+from .models import Assessment, Score
+
+
+@dataclass
+class ChecklistSection:
+    section: object
+    depth: int
+    items: list = field(default_factory=list)
+    total: int = 0
+    scored: int = 0
+
+
+@dataclass
+class Checklist:
+    sections: list[ChecklistSection]
+    levels: list
+    total: int
+    scored: int
+    tags: list
+
+
+def assessment_scores(assessment: Assessment):
+    """Every score of the assessment with its principle, section, level and tags."""
+    return (
+        Score.objects.filter(assessment=assessment)
+        .select_related("principle__section", "level")
+        .prefetch_related("principle__tags")
+        .order_by("principle__order")
+    )
+
+
+def related_guidance(principle_ids) -> dict[int, list[tuple]]:
+    """For each principle id, (related principle, cross-reference) pairs, strongest first."""
+    wanted = set(principle_ids)
+    references = (
+        CrossReference.objects.filter(Q(source_id__in=wanted) | Q(target_id__in=wanted))
+        .select_related("source__framework", "target__framework")
+        .order_by("-strength", "pk")
+    )
+    related: dict[int, list] = {}
+    for ref in references:
+        if ref.source_id in wanted:
+            related.setdefault(ref.source_id, []).append((ref.target, ref))
+        if ref.target_id in wanted:
+            related.setdefault(ref.target_id, []).append((ref.source, ref))
+    return related
+
+
+def checklist(assessment: Assessment, *, unscored_only: bool = False, tag: str = "") -> Checklist:
+    """The checklist page's data: sections in order, each with its scored items and progress."""
+    scores = list(assessment_scores(assessment))
+    sections = list(assessment.framework.sections.order_by("order"))
+    by_id = {s.pk: ChecklistSection(s, 0) for s in sections}
+    for s in sections:
+        by_id[s.pk].depth = by_id[s.parent_id].depth + 1 if s.parent_id in by_id else 0
+    related = related_guidance([score.principle_id for score in scores])
+    tags = {}
+    for score in scores:
+        entry = by_id[score.principle.section_id]
+        entry.total += 1
+        entry.scored += score.is_scored
+        principle_tags = list(score.principle.tags.all())
+        for t in principle_tags:
+            tags[t.slug] = t
+        if unscored_only and score.is_scored:
+            continue
+        if tag and tag not in {t.slug for t in principle_tags}:
+            continue
+        score.related = related.get(score.principle_id, [])
+        entry.items.append(score)
+    return Checklist(
+        sections=[by_id[s.pk] for s in sections],
+        levels=list(assessment.scale.levels.order_by("order")),
+        total=len(scores),
+        scored=sum(score.is_scored for score in scores),
+        tags=sorted(tags.values(), key=lambda t: t.name),
+    )
+
+
+def _items(scores) -> list[gap_analysis.Item]:
+    return [
+        gap_analysis.Item(
+            principle_id=score.principle_id,
+            code=score.principle.code,
+            title=score.principle.title,
+            section_id=score.principle.section_id,
+            order=score.principle.order,
+            value=score.level.value if score.level_id else None,
+            scored=score.is_scored,
+            not_applicable=bool(score.level_id and score.level.is_not_applicable),
+            has_evidence=bool(score.evidence.strip()),
+        )
+        for score in scores
+    ]
+
+
+def earlier_assessment(assessment: Assessment) -> Assessment | None:
+    """The assessment to compare with: the previous revision, else the latest assessment of
+    the strategy this one supersedes, against the same framework."""
+    if assessment.previous_revision_id:
+        return assessment.previous_revision
+    superseded = assessment.strategy.supersedes_id
+    if superseded is None:
+        return None
+    return (
+        Assessment.objects.filter(strategy_id=superseded, framework_id=assessment.framework_id)
+        .order_by("-revision", "-updated_at")
+        .first()
+    )
+
+
+def assessment_gap_analysis(assessment: Assessment, scores=None) -> gap_analysis.GapAnalysis:
+    """The gap analysis of an assessment, compared with its earlier one where there is one."""
+    scores = list(scores if scores is not None else assessment_scores(assessment))
+    sections = [
+        gap_analysis.SectionInfo(s.pk, s.parent_id, s.title, s.order)
+        for s in assessment.framework.sections.all()
+    ]
+    earlier = earlier_assessment(assessment)
+    previous = None
+    if earlier is not None:
+        previous = dict(
+            Score.objects.filter(assessment=earlier).values_list("principle__code", "level__value")
+        )
+    return gap_analysis.analyse(
+        items=_items(scores),
+        sections=sections,
+        top_value=assessment.scale.top_value,
+        previous=previous,
+    )

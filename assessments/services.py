@@ -1,0 +1,257 @@
+"""Writes that span several rows: creating assessments, saving scores, moving the workflow."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ctframework import roles
+from principles.models import Framework, Principle
+from strategies.models import Jurisdiction, Strategy
+
+from . import permissions
+from .models import (
+    Assessment,
+    AssessmentEvent,
+    Observation,
+    Score,
+    ScoreChange,
+    ScoreLevel,
+    ScoreScale,
+)
+
+SCORE_FIELDS = ("level", "justification", "evidence", "location", "recommendation")
+
+
+class ScoreConflict(Exception):
+    """The score changed since the editor loaded it; `current` is what is saved now."""
+
+    def __init__(self, current: Score):
+        self.current = current
+        super().__init__(_("Someone else saved this item after you opened it."))
+
+
+class AssessmentLocked(Exception):
+    """The assessment is not (or no longer) open for score edits."""
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    """What an editor submits for one principle."""
+
+    level: ScoreLevel | None
+    justification: str
+    evidence: str
+    location: str
+    recommendation: str
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    strategy: Strategy,
+    framework: Framework,
+    created_by,
+    scale: ScoreScale | None = None,
+    assessors=(),
+    reviewer=None,
+    sharing: str = Assessment.Sharing.CONFIDENTIAL,
+    partners=(),
+    title: str = "",
+) -> Assessment:
+    """Create an assessment with one empty score per principle of the framework."""
+    if not permissions.can_create_assessment(created_by, strategy):
+        raise PermissionDenied
+    scale = scale or ScoreScale.objects.get(is_default=True)
+    assessment = Assessment(
+        strategy=strategy,
+        framework=framework,
+        scale=scale,
+        title=title,
+        sharing=sharing,
+        reviewer=reviewer,
+        created_by=created_by,
+    )
+    assessment.full_clean()
+    assessment.save()
+    assessors = list(assessors) or [created_by]
+    assessment.assessors.set(assessors)
+    assessment.partners.set(partners)
+    Score.objects.bulk_create(
+        Score(assessment=assessment, principle=principle)
+        for principle in Principle.objects.filter(framework=framework).only("pk")
+    )
+    _event(assessment, created_by, "created", to_status=assessment.status)
+    return assessment
+
+
+def _clean_input(assessment: Assessment, data: ScoreInput) -> ScoreInput:
+    errors = {}
+    if data.level is not None and data.level.scale_id != assessment.scale_id:
+        errors["level"] = _("This level belongs to another scale.")
+    if data.level is not None and not data.justification.strip():
+        errors["justification"] = _("A score needs a short justification.")
+    limits = {"justification": 5000, "evidence": 20000, "location": 200, "recommendation": 5000}
+    for name, limit in limits.items():
+        if len(getattr(data, name)) > limit:
+            errors[name] = _("At most %(limit)s characters.") % {"limit": limit}
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def score_save(*, score: Score, user, expected_version: int, data: ScoreInput) -> Score:
+    """Save one score if nobody saved it since `expected_version`; record the change.
+
+    1. Lock the assessment row, so a workflow move cannot interleave with the save.
+    2. Refuse unless the user may edit the scores now (draft, assigned assessor).
+    3. One conditional UPDATE … WHERE version = expected: exactly one of two racing
+       editors wins; the other gets ScoreConflict with what is saved now.
+    4. Write the history row with each changed field's old and new value.
+    """
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=score.assessment_id)
+        if not permissions.can_edit_scores(user, assessment):
+            raise AssessmentLocked(
+                _("This assessment is finalized and read-only.")
+                if assessment.is_finalized
+                else _("You cannot edit the scores of this assessment in its current state.")
+            )
+        data = _clean_input(assessment, data)
+        before = Score.objects.select_related("level").get(pk=score.pk)
+        if before.version != expected_version:
+            raise ScoreConflict(before)
+        changes = {}
+        for name in SCORE_FIELDS:
+            old, new = getattr(before, name), getattr(data, name)
+            if old != new:
+                changes[name] = [_history_value(old), _history_value(new)]
+        if not changes:
+            return before
+        now = timezone.now()
+        updated = Score.objects.filter(pk=score.pk, version=expected_version).update(
+            level=data.level,
+            justification=data.justification,
+            evidence=data.evidence,
+            location=data.location,
+            recommendation=data.recommendation,
+            version=F("version") + 1,
+            updated_by=user,
+            updated_at=now,
+        )
+        if updated != 1:
+            raise ScoreConflict(Score.objects.select_related("level").get(pk=score.pk))
+        ScoreChange.objects.create(
+            score_id=score.pk, version=expected_version + 1, changed_by=user, changes=changes
+        )
+        Assessment.objects.filter(pk=assessment.pk).update(updated_at=now)
+    return Score.objects.select_related("level").get(pk=score.pk)
+
+
+def _history_value(value):
+    if isinstance(value, ScoreLevel):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def assessment_transition(*, assessment: Assessment, user, to_status: str, note: str = "") -> None:
+    """Move an assessment along the workflow, if the user's role allows that move now."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if to_status not in permissions.allowed_transitions(user, locked):
+        raise PermissionDenied(
+            _("You cannot move this assessment from “%(from)s” to “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": to_status}
+        )
+    from_status = locked.status
+    locked.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Assessment.Status.FINALIZED:
+        locked.finalized_at = timezone.now()
+        fields.append("finalized_at")
+    locked.save(update_fields=fields)
+    _event(locked, user, "status", from_status=from_status, to_status=to_status, note=note)
+    assessment.refresh_from_db()
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, user) -> Assessment:
+    """Start a new draft revision from a finalized assessment, which stays untouched."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not permissions.can_reopen(user, locked):
+        raise PermissionDenied(_("Only a finalized assessment's reviewer can reopen it."))
+    revision = Assessment.objects.create(
+        strategy=locked.strategy,
+        framework=locked.framework,
+        scale=locked.scale,
+        title=locked.title,
+        sharing=locked.sharing,
+        reviewer=locked.reviewer,
+        revision=locked.revision + 1,
+        previous_revision=locked,
+        created_by=user,
+    )
+    revision.assessors.set(locked.assessors.all())
+    revision.partners.set(locked.partners.all())
+    Score.objects.bulk_create(
+        Score(
+            assessment=revision,
+            principle_id=score.principle_id,
+            level_id=score.level_id,
+            justification=score.justification,
+            evidence=score.evidence,
+            location=score.location,
+            recommendation=score.recommendation,
+            updated_by_id=score.updated_by_id,
+            updated_at=score.updated_at,
+        )
+        for score in locked.scores.all()
+    )
+    _event(locked, user, "reopened", note=f"revision {revision.revision}")
+    _event(revision, user, "created", to_status=revision.status, note=f"from {locked.pk}")
+    return revision
+
+
+@transaction.atomic
+def observation_add(
+    *, assessment: Assessment, user, text: str, principle: Principle | None = None
+) -> Observation:
+    """Record a ministry observation while the assessment is shared with its jurisdiction."""
+    if not permissions.can_add_observation(user, assessment):
+        raise PermissionDenied(_("Observations can be added only while the assessment is shared."))
+    if principle is not None and principle.framework_id != assessment.framework_id:
+        raise ValidationError({"principle": _("This principle is not in the assessed set.")})
+    observation = Observation(assessment=assessment, principle=principle, author=user, text=text)
+    observation.full_clean()
+    observation.save()
+    return observation
+
+
+def _event(assessment, user, action, *, from_status="", to_status="", note=""):
+    AssessmentEvent.objects.create(
+        assessment=assessment,
+        actor=user,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+@transaction.atomic
+def access_grant(*, user, role: str, jurisdictions: list[Jurisdiction]) -> None:
+    """Give `user` a role and access to `jurisdictions` (added to what they had)."""
+    if role not in roles.ALL_ROLES:
+        raise ValidationError(
+            _("Unknown role %(role)s; the roles are: %(roles)s.")
+            % {"role": role, "roles": ", ".join(roles.ALL_ROLES)}
+        )
+    user.groups.add(Group.objects.get(name=role))
+    user.jurisdictions.add(*jurisdictions)
+    if role == roles.ADMINISTRATOR and not user.is_staff:
+        user.is_staff = True  # Django's admin asks for it; our AdminSite asks the role too
+        user.save(update_fields=["is_staff"])

@@ -1,0 +1,126 @@
+"""The checklist: every principle of the framework with its score form, saved one by one."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import permissions, selectors
+from ..forms import ScoreForm
+from ..models import Score
+from ..services import AssessmentLocked, ScoreConflict, score_save
+
+
+@require_GET
+def checklist(request, pk: int):
+    assessment = permissions.get_assessment_for_user(request.user, pk)
+    unscored_only = request.GET.get("show") == "unscored"
+    tag = request.GET.get("tag", "")
+    data = selectors.checklist(assessment, unscored_only=unscored_only, tag=tag)
+    return render(
+        request,
+        "assessments/checklist.html",
+        {
+            "assessment": assessment,
+            "checklist": data,
+            "can_edit": permissions.can_edit_scores(request.user, assessment),
+            "can_see_history": permissions.can_see_history(request.user, assessment),
+            "unscored_only": unscored_only,
+            "tag": tag,
+        },
+    )
+
+
+def _score_json(score: Score) -> dict:
+    return {
+        "version": score.version,
+        "level": score.level_id,
+        "level_label": str(score.level) if score.level_id else "",
+        "justification": score.justification,
+        "evidence": score.evidence,
+        "location": score.location,
+        "recommendation": score.recommendation,
+        "updated_by": score.updated_by.get_username() if score.updated_by_id else "",
+        "updated_at": score.updated_at.isoformat() if score.updated_at else None,
+    }
+
+
+def _progress(score: Score) -> dict:
+    scores = Score.objects.filter(assessment_id=score.assessment_id)
+    section = scores.filter(principle__section_id=score.principle.section_id)
+    return {
+        "scored": scores.filter(level__isnull=False).count(),
+        "total": scores.count(),
+        "section_id": score.principle.section_id,
+        "section_scored": section.filter(level__isnull=False).count(),
+        "section_total": section.count(),
+    }
+
+
+@require_POST
+def score_save_view(request, pk: int, score_pk: int):
+    """Save one item. Answers JSON to the autosave script, a redirect to a plain form post."""
+    assessment = permissions.get_assessment_for_user(request.user, pk)
+    score = get_object_or_404(
+        Score.objects.select_related("principle", "updated_by"), pk=score_pk, assessment=assessment
+    )
+    wants_json = request.headers.get("X-Autosave") == "1"
+    form = ScoreForm(request.POST, scale=assessment.scale)
+    status, body = 200, {}
+    if not form.is_valid():
+        status, body = 400, {"status": "invalid", "errors": form.errors.get_json_data()}
+    else:
+        try:
+            saved = score_save(
+                score=score,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.score_input(),
+            )
+        except ScoreConflict as conflict:
+            current = Score.objects.select_related("level", "updated_by").get(pk=score.pk)
+            status, body = (
+                409,
+                {
+                    "status": "conflict",
+                    "message": str(conflict),
+                    "current": _score_json(current),
+                },
+            )
+        except AssessmentLocked as locked:
+            status, body = 403, {"status": "locked", "message": str(locked)}
+        except ValidationError as invalid:
+            status, body = 400, {"status": "invalid", "errors": invalid.message_dict}
+        else:
+            saved.principle = score.principle
+            body = {"status": "saved", "score": _score_json(saved), "progress": _progress(saved)}
+    if wants_json:
+        return JsonResponse(body, status=status)
+    anchor = f"#item-{score.principle.code}"
+    if status == 200:
+        messages.success(request, _("%(code)s saved.") % {"code": score.principle.code})
+        return redirect(reverse("assessments:checklist", args=[assessment.pk]) + anchor)
+    return render(
+        request,
+        "assessments/score_problem.html",
+        {"assessment": assessment, "score": score, "form": form, "problem": body},
+        status=status,
+    )
+
+
+@require_GET
+def score_history(request, pk: int, score_pk: int):
+    assessment = permissions.get_assessment_for_user(request.user, pk)
+    if not permissions.can_see_history(request.user, assessment):
+        raise PermissionDenied
+    score = get_object_or_404(
+        Score.objects.select_related("principle"), pk=score_pk, assessment=assessment
+    )
+    changes = score.changes.select_related("changed_by").order_by("-version")
+    template = "assessments/score_history.html"
+    if request.htmx:
+        template += "#history"
+    return render(request, template, {"assessment": assessment, "score": score, "changes": changes})

@@ -1,0 +1,165 @@
+// Checklist autosave. Each item's form saves itself a moment after the assessor stops
+// typing. Without this script the forms still post normally.
+//
+// Never lose an edit: the fields are never overwritten by a response. A network failure
+// keeps the text in the page and retries with a growing delay; a conflict (someone else
+// saved first) shows both versions and lets the assessor choose.
+"use strict";
+
+(function () {
+  const SAVE_DELAY_MS = 800;
+  const RETRY_DELAYS_MS = [2000, 5000, 10000, 30000];
+  // Django's JavaScript catalog provides gettext/interpolate; plain English without it.
+  const _ = window.gettext || ((s) => s);
+  const fmt = window.interpolate || ((s, args) => s.replace("%s", args[0]));
+  const text = {
+    unsaved: _("Unsaved changes…"),
+    saving: _("Saving…"),
+    saved: _("Saved"),
+    retry: (s) => fmt(_("Not saved: no connection. Retrying in %s s; your text is kept."), [s]),
+    invalid: _("Not saved: "),
+    locked: _("Not saved: "),
+    conflict: _("Not saved: someone else saved this item after you opened it."),
+    yours: _("Your version is still in the fields above."),
+    savedNow: _("Saved now by"),
+    keep: _("Keep mine (save over theirs)"),
+    take: _("Take theirs"),
+  };
+
+  function setStatus(form, state, message) {
+    const status = form.querySelector(".save-status");
+    status.textContent = message;
+    form.dataset.state = state;
+  }
+
+  function updateProgress(progress) {
+    const overall = document.querySelector("#progress-overall [data-scored]");
+    if (overall) overall.textContent = progress.scored;
+    const meter = document.getElementById("progress-meter");
+    if (meter) meter.value = progress.scored;
+    const section = document.querySelector(
+      `[data-section-progress="${progress.section_id}"] [data-scored]`
+    );
+    if (section) section.textContent = progress.section_scored;
+  }
+
+  function showConflict(form, current) {
+    const box = form.querySelector(".conflict");
+    const level = current.level_label || "—";
+    box.replaceChildren();
+    const intro = document.createElement("p");
+    intro.textContent =
+      `${text.conflict} ${text.savedNow} ${current.updated_by || "?"}: ` +
+      `${level}; “${current.justification}”; “${current.evidence}”; ` +
+      `“${current.location}”; “${current.recommendation}”. ${text.yours}`;
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.textContent = text.keep;
+    keep.addEventListener("click", () => {
+      form.querySelector("[name=version]").value = current.version;
+      box.hidden = true;
+      save(form);
+    });
+    const take = document.createElement("button");
+    take.type = "button";
+    take.className = "button-secondary";
+    take.textContent = text.take;
+    take.addEventListener("click", () => {
+      fill(form, current);
+      box.hidden = true;
+      setStatus(form, "saved", text.saved);
+    });
+    box.append(intro, keep, " ", take);
+    box.hidden = false;
+    box.setAttribute("role", "alert");
+  }
+
+  function fill(form, score) {
+    form.querySelector("[name=version]").value = score.version;
+    for (const name of ["justification", "evidence", "location", "recommendation"]) {
+      form.querySelector(`[name=${name}]`).value = score[name];
+    }
+    const radio = form.querySelector(`[name=level][value="${score.level || ""}"]`);
+    if (radio) radio.checked = true;
+  }
+
+  async function save(form) {
+    clearTimeout(form._timer);
+    if (form._inFlight) {
+      form._again = true; // save once more when the current request returns
+      return;
+    }
+    form._inFlight = true;
+    form._again = false;
+    setStatus(form, "saving", text.saving);
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Autosave": "1" },
+        credentials: "same-origin",
+      });
+    } catch (error) {
+      response = null;
+    }
+    form._inFlight = false;
+    if (response === null || response.status >= 500) {
+      const attempt = Math.min(form._attempt || 0, RETRY_DELAYS_MS.length - 1);
+      form._attempt = (form._attempt || 0) + 1;
+      setStatus(form, "failed", text.retry(RETRY_DELAYS_MS[attempt] / 1000));
+      form._timer = setTimeout(() => save(form), RETRY_DELAYS_MS[attempt]);
+      return;
+    }
+    form._attempt = 0;
+    let body = {};
+    try {
+      body = await response.json();
+    } catch (error) {
+      setStatus(form, "failed", `${text.invalid}HTTP ${response.status}`);
+      return;
+    }
+    if (body.status === "saved") {
+      form.querySelector("[name=version]").value = body.score.version;
+      form.closest(".item").classList.toggle("is-scored", Boolean(body.score.level));
+      updateProgress(body.progress);
+      const when = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      setStatus(form, "saved", `${text.saved} ${when}`);
+      if (form._again) save(form);
+    } else if (body.status === "conflict") {
+      setStatus(form, "conflict", text.conflict);
+      showConflict(form, body.current);
+    } else if (body.status === "invalid") {
+      const messages = Object.values(body.errors)
+        .flat()
+        .map((e) => e.message || e);
+      setStatus(form, "invalid", text.invalid + messages.join(" "));
+    } else {
+      setStatus(form, "locked", text.locked + (body.message || `HTTP ${response.status}`));
+    }
+  }
+
+  function schedule(form) {
+    setStatus(form, "dirty", text.unsaved);
+    clearTimeout(form._timer);
+    form._timer = setTimeout(() => save(form), SAVE_DELAY_MS);
+  }
+
+  for (const form of document.querySelectorAll("form[data-autosave]")) {
+    form.addEventListener("input", () => schedule(form));
+    form.addEventListener("change", () => schedule(form));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      save(form);
+    });
+  }
+
+  // Warn before leaving with edits that are not saved yet.
+  window.addEventListener("beforeunload", (event) => {
+    const pending = document.querySelector(
+      'form[data-autosave][data-state="dirty"], form[data-autosave][data-state="saving"], ' +
+        'form[data-autosave][data-state="failed"], form[data-autosave][data-state="conflict"]'
+    );
+    if (pending) event.preventDefault();
+  });
+})();

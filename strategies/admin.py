@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from assessments import permissions
+from ctframework.admin_access import AdministratorAccessMixin
+
+from .models import Jurisdiction, Strategy
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(AdministratorAccessMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region", "sub_region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Strategy)
+class StrategyAdmin(AdministratorAccessMixin, admin.ModelAdmin):
+    list_display = ["title", "jurisdiction", "kind", "year_adopted", "status", "is_public"]
+    list_filter = ["kind", "status", "is_public", "jurisdiction__region"]
+    search_fields = ["title", "jurisdiction__name", "jurisdiction__code"]
+    list_select_related = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction", "supersedes"]
+
+    def get_queryset(self, request):
+        return permissions.visible_strategies(request.user)

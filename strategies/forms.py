@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments import permissions
+
+from .models import Jurisdiction, Strategy
+
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+
+
+class StrategyForm(forms.ModelForm):
+    """A strategy in one of the user's jurisdictions; earlier versions come from the same scope."""
+
+    class Meta:
+        model = Strategy
+        fields = [
+            "jurisdiction",
+            "title",
+            "kind",
+            "language",
+            "year_adopted",
+            "period_start",
+            "period_end",
+            "status",
+            "is_public",
+            "source_url",
+            "document",
+            "supersedes",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = permissions.strategy_scope(user)
+        visible = permissions.visible_strategies(user)
+        jurisdictions = Jurisdiction.objects.all()
+        if scope is not None:
+            jurisdictions = jurisdictions.filter(pk__in=user.jurisdictions.values("pk"))
+        self.fields["jurisdiction"].queryset = jurisdictions
+        self.fields["supersedes"].queryset = visible.exclude(pk=self.instance.pk)
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and document.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The document is larger than 25 MB."))
+        return document
