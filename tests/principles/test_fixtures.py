@@ -12,6 +12,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 
+from assessments.models import ScoreLevel, ScoreScale
 from principles.fixture_builder import build_fixtures, fixture_json
 from principles.models import CrossReference, Framework, Principle, Section, Tag
 from strategies.models import Jurisdiction
@@ -21,7 +22,17 @@ pytestmark = [pytest.mark.core, pytest.mark.django_db]
 FIXTURE_DIR = Path(settings.FIXTURE_DIRS[0])
 FIXTURE_NAMES = sorted(path.stem for path in FIXTURE_DIR.glob("*.json"))
 CROSSWALK = "valletta-2025-crosswalk"
-MODELS = [Tag, Framework, Section, Principle, Principle.tags.through, CrossReference, Jurisdiction]
+MODELS = [
+    Tag,
+    Framework,
+    Section,
+    Principle,
+    Principle.tags.through,
+    CrossReference,
+    Jurisdiction,
+    ScoreScale,
+    ScoreLevel,
+]
 
 VP = ("valletta-principles", "2025")
 VR = ("gctf-valletta-recommendations", "1")
@@ -71,6 +82,8 @@ def database_contents():
         ),
         CrossReference.objects.select_related("source__framework", "target__framework"),
         Jurisdiction.objects.all(),
+        ScoreScale.objects.all(),
+        ScoreLevel.objects.select_related("scale"),
     ]
     objects = []
     for queryset in querysets:
@@ -299,5 +312,7 @@ def test_any_order_gives_the_same_database(order):
         ),
         "principles.CrossReference": len(expected["principles.crossreference"]),
         "strategies.Jurisdiction": len(expected["strategies.jurisdiction"]),
+        "assessments.ScoreScale": len(expected["assessments.scorescale"]),
+        "assessments.ScoreLevel": len(expected["assessments.scorelevel"]),
     }
     assert database_contents() == expected
