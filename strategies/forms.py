@@ -11,6 +11,10 @@ MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 class StrategyForm(forms.ModelForm):
     """A strategy in one of the user's jurisdictions; earlier versions come from the same scope."""
 
+    source_url = forms.URLField(
+        label=_("source URL"), required=False, max_length=1000, assume_scheme="https"
+    )
+
     class Meta:
         model = Strategy
         fields = [
