@@ -29,3 +29,15 @@ def test_refused_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never created in production"):
         call_command("create_demo_users")
+
+
+def test_example_assessment_is_created_once(malta, kenya):
+    call_command("loaddata", "score-scales", "valletta-principles-2025", verbosity=0)
+    call_command("create_demo_users", stdout=StringIO())
+    call_command("create_demo_users", stdout=StringIO())
+    from assessments.models import Assessment
+
+    assessment = Assessment.objects.get()
+    assert assessment.scores.count() == 42
+    assert list(assessment.assessors.values_list("username", flat=True)) == ["assessor"]
+    assert assessment.reviewer.username == "reviewer"

@@ -1,14 +1,18 @@
-"""Create one demo account per role for the embedded default, and print the passwords."""
+"""Create one demo account per role for the embedded default, print the passwords, and give
+the demo assessor an example assessment to work on."""
 
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.services import access_grant, assessment_create
 from ctframework import roles
-from strategies.models import Jurisdiction
+from principles.models import Framework
+from strategies.models import Jurisdiction, Strategy
+
+EXAMPLE_TITLE = "Example national counter-terrorism strategy (fictional, for demonstration)"
 
 # username, role, jurisdictions granted
 DEMO_ACCOUNTS = [
@@ -41,11 +45,32 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(username=username)
             password = secrets.token_urlsafe(12)
             user.set_password(password)
-            user.is_staff = role == roles.ADMINISTRATOR
             user.save()
-            user.groups.set([Group.objects.get(name=role)])
-            user.jurisdictions.set(jurisdictions)
+            user.groups.clear()
+            user.jurisdictions.clear()
+            access_grant(user=user, role=role, jurisdictions=jurisdictions)
             scope = ", ".join(codes) or "all"
             lines.append(f"  {username:<16} {password:<18} {role} ({scope})")
         self.stdout.write("Demo accounts (username, password, role, jurisdictions):")
         self.stdout.write("\n".join(lines))
+        self._example_assessment(User)
+
+    def _example_assessment(self, User):
+        """A fictional Maltese strategy with a Valletta Principles assessment, once."""
+        framework = Framework.objects.filter(slug="valletta-principles").first()
+        if framework is None or Strategy.objects.filter(title=EXAMPLE_TITLE).exists():
+            return
+        strategy = Strategy.objects.create(
+            jurisdiction=Jurisdiction.objects.get(code="MLT"),
+            title=EXAMPLE_TITLE,
+            kind=Strategy.Kind.NATIONAL_CT,
+            language="en",
+            year_adopted=2025,
+        )
+        assessment_create(
+            strategy=strategy,
+            framework=framework,
+            created_by=User.objects.get(username="assessor"),
+            reviewer=User.objects.get(username="reviewer"),
+        )
+        self.stdout.write(f"Example assessment: {strategy.title} against {framework}.")
