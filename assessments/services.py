@@ -1,23 +1,29 @@
 """Writes that span several rows: creating assessments, saving scores, moving the workflow."""
 
+import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ctframework import roles
 from principles.models import Framework, Principle
 from strategies.models import Jurisdiction, Strategy
 
-from . import permissions
+from . import permissions, reports
 from .models import (
     Assessment,
     AssessmentEvent,
     Observation,
+    Report,
     Score,
     ScoreChange,
     ScoreLevel,
@@ -255,3 +261,104 @@ def access_grant(*, user, role: str, jurisdictions: list[Jurisdiction]) -> None:
     if role == roles.ADMINISTRATOR and not user.is_staff:
         user.is_staff = True  # Django's admin asks for it; our AdminSite asks the role too
         user.save(update_fields=["is_staff"])
+
+
+STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def report_request(*, assessment: Assessment, user) -> Report:
+    """Queue a PDF report, or return the existing one for unchanged content.
+
+    The content hash covers everything the report shows; a report that is done, queued
+    or running for the same hash is reused. A failed one is left as it is and a new one
+    is queued.
+    """
+    content_hash = reports.content_hash(reports.report_content(assessment))
+    with transaction.atomic():
+        existing = (
+            Report.objects.select_for_update()
+            .filter(assessment=assessment, content_hash=content_hash)
+            .exclude(status=Report.Status.FAILED)
+            .first()
+        )
+        if existing is not None and not _is_stale(existing):
+            return existing
+        if existing is not None:
+            _fail(existing, _("The render was interrupted; a new one was queued."))
+        report = Report.objects.create(
+            assessment=assessment, content_hash=content_hash, requested_by=user
+        )
+        transaction.on_commit(lambda: _enqueue(report.pk))
+    report.refresh_from_db()  # in embedded (eager) mode the render has already run
+    return report
+
+
+def _enqueue(report_id) -> None:
+    from .tasks import render_report
+
+    render_report.delay(str(report_id))
+
+
+def _is_stale(report: Report) -> bool:
+    started = report.started_at or report.requested_at
+    return report.is_pending and timezone.now() - started > STALE_AFTER
+
+
+def _fail(report: Report, message: str) -> None:
+    report.status = Report.Status.FAILED
+    report.error = message
+    report.finished_at = timezone.now()
+    report.save(update_fields=["status", "error", "finished_at"])
+
+
+def report_render(*, report_id) -> Report:
+    """Render a queued report. Safe to run twice: a done report is left alone, and the
+    file is written under the report's own name, replacing any half-written one."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.status in (Report.Status.DONE, Report.Status.FAILED):
+            return report
+        report.status = Report.Status.RUNNING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "attempts"])
+    assessment = report.assessment
+    content = reports.report_content(assessment)
+    if reports.content_hash(content) != report.content_hash:
+        _fail(report, _("The assessment changed after this report was requested; request again."))
+        return report
+    pdf = reports.render_pdf(content)
+    name = f"{slugify(assessment.strategy.jurisdiction.code)}-gap-analysis-{report.pk}.pdf"
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.file:
+            report.file.delete(save=False)
+        report.file.save(name, ContentFile(pdf), save=False)
+        report.size = len(pdf)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()
+        report.status = Report.Status.DONE
+        report.error = ""
+        report.finished_at = timezone.now()
+        report.save()
+    return report
+
+
+def report_mark_failed(*, report_id, message: str) -> None:
+    """Record a render failure with a message the requester can read."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is not None and report.status != Report.Status.DONE:
+        _fail(report, message)
+
+
+def reports_fail_stale() -> int:
+    """Mark reports stuck in queued/running past the hard time limit as failed."""
+    cutoff = timezone.now() - STALE_AFTER
+    stale = Report.objects.filter(
+        Q(status=Report.Status.RUNNING, started_at__lt=cutoff)
+        | Q(status=Report.Status.QUEUED, requested_at__lt=cutoff)
+    )
+    return stale.update(
+        status=Report.Status.FAILED,
+        error=_("The render did not finish in time; request the report again."),
+        finished_at=timezone.now(),
+    )

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import assessments, checklist
+from .views import assessments, checklist, reports
 
 app_name = "assessments"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/transition/", assessments.assessment_transition_view, name="transition"),
     path("<int:pk>/reopen/", assessments.assessment_reopen_view, name="reopen"),
     path("<int:pk>/observations/", assessments.observation_add_view, name="observation-add"),
+    path("<int:pk>/reports/", reports.report_request_view, name="report-request"),
+    path("reports/<uuid:report_id>/", reports.report_status, name="report-status"),
+    path("reports/<uuid:report_id>/download/", reports.report_download, name="report-download"),
+    re_path(r"^(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx|json)$", reports.export, name="export"),
 ]

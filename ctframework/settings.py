@@ -214,6 +214,13 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * CELERY_TASK_TIME_LIMIT}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs, all declared here (run `celery -A ctframework beat` beside the worker).
+CELERY_BEAT_SCHEDULE = {
+    "fail-stale-reports-every-5-minutes": {
+        "task": "assessments.tasks.fail_stale_reports",
+        "schedule": 300.0,
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

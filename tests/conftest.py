@@ -52,3 +52,17 @@ def ministry_malta(malta):
 def ministry_kenya(kenya):
     """Kamau, ministry reader of Kenya: the outsider for everything Maltese."""
     return _user("kamau-ministry", roles.MINISTRY_READER, kenya)
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Unit tests run tasks in-process; tests marked `worker` use a real worker and broker."""
+    from ctframework.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

@@ -1,0 +1,64 @@
+"""PDF reports and exports: only for those who may see the assessment (404 otherwise)."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import exports, permissions
+from ..models import Report
+from ..services import report_request
+
+
+def _report_for_user(user, report_id) -> Report:
+    report = get_object_or_404(Report.objects.only("id", "assessment_id"), pk=report_id)
+    permissions.get_assessment_for_user(user, report.assessment_id)  # 404 outside scope
+    return Report.objects.select_related("assessment").get(pk=report.pk)
+
+
+@require_POST
+def report_request_view(request, pk: int):
+    assessment = permissions.get_assessment_for_user(request.user, pk)
+    report = report_request(assessment=assessment, user=request.user)
+    if request.htmx:
+        return render(request, "assessments/includes/report_status.html", {"report": report})
+    if report.status == Report.Status.DONE:
+        messages.success(request, _("The PDF report is ready."))
+    else:
+        messages.info(request, _("The PDF report is being prepared."))
+    return redirect("assessments:detail", assessment.pk)
+
+
+@never_cache
+@require_GET
+def report_status(request, report_id):
+    report = _report_for_user(request.user, report_id)
+    return render(request, "assessments/includes/report_status.html", {"report": report})
+
+
+@require_GET
+def report_download(request, report_id):
+    report = _report_for_user(request.user, report_id)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_GET
+def export(request, pk: int, fmt: str):
+    assessment = permissions.get_assessment_for_user(request.user, pk)
+    body, content_type, extension = exports.EXPORTERS[fmt](assessment)
+    response = HttpResponse(body, content_type=content_type)
+    name = f"{assessment.strategy.jurisdiction.code.lower()}-assessment-{assessment.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["Cache-Control"] = "no-store, private"
+    return response
