@@ -34,7 +34,8 @@ def neutralise(value):
     return value
 
 
-def rows(assessment: Assessment) -> list[list]:
+def rows(assessment: Assessment, *, name_editors: bool) -> list[list]:
+    """One row per principle. Who edited is named only for those who may see the history."""
     scores = selectors.assessment_scores(assessment).select_related("updated_by")
     return [
         [
@@ -48,28 +49,28 @@ def rows(assessment: Assessment) -> list[list]:
             score.evidence,
             score.location,
             score.recommendation,
-            score.updated_by.get_username() if score.updated_by_id else "",
+            score.updated_by.get_username() if name_editors and score.updated_by_id else "",
             score.updated_at.isoformat() if score.updated_at else "",
         ]
         for score in scores
     ]
 
 
-def to_csv(assessment: Assessment):
+def to_csv(assessment: Assessment, *, name_editors: bool):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    for row in rows(assessment):
+    for row in rows(assessment, name_editors=name_editors):
         writer.writerow([neutralise(v) for v in row])
     return out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "csv"
 
 
-def to_xlsx(assessment: Assessment):
+def to_xlsx(assessment: Assessment, *, name_editors: bool):
     book = Workbook()
     sheet = book.active
     sheet.title = "Scores"
     sheet.append(COLUMNS)
-    for row in rows(assessment):
+    for row in rows(assessment, name_editors=name_editors):
         sheet.append([neutralise(v) for v in row])
     out = io.BytesIO()
     book.save(out)
@@ -80,7 +81,7 @@ def to_xlsx(assessment: Assessment):
     )
 
 
-def to_json(assessment: Assessment):
+def to_json(assessment: Assessment, *, name_editors: bool):
     framework = assessment.framework
     data = {
         "assessment": {
@@ -104,7 +105,10 @@ def to_json(assessment: Assessment):
                 for level in assessment.scale.levels.all()
             ],
         },
-        "scores": [dict(zip(COLUMNS, row, strict=True)) for row in rows(assessment)],
+        "scores": [
+            dict(zip(COLUMNS, row, strict=True))
+            for row in rows(assessment, name_editors=name_editors)
+        ],
     }
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return body.encode(), "application/json", "json"

@@ -308,6 +308,14 @@ class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
     content_hash = models.CharField(_("content hash"), max_length=64)
+    with_observations = models.BooleanField(
+        _("with the jurisdiction's observations"),
+        default=False,
+        help_text=_(
+            "The annex of observations is only for the jurisdiction and the assessment team; "
+            "partners and the public get a report without it."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

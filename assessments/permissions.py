@@ -20,7 +20,7 @@ from django.http import Http404
 from ctframework import roles
 from strategies.models import Strategy
 
-from .models import Assessment
+from .models import Assessment, Report
 
 WORKFLOW = {
     # (from, to): the role that may make the move
@@ -215,3 +215,47 @@ def get_assessment_for_user(user, pk) -> Assessment:
     if assessment is None:
         raise Http404
     return assessment
+
+
+def audience_covers(earlier: Assessment, current: Assessment) -> bool:
+    """Whether everyone who may see `current` may also see `earlier`.
+
+    The summary and the PDF compare an assessment with an earlier one; the comparison shows
+    the earlier levels, so it is made only when that reveals nothing to anyone. Finalized
+    assessments of the same jurisdiction reach its team and ministry readers; beyond that,
+    the earlier sharing must be at least as wide as the current one.
+    """
+    if earlier.status != Assessment.Status.FINALIZED:
+        return False
+    if earlier.strategy.jurisdiction_id != current.strategy.jurisdiction_id:
+        return False
+    if current.sharing == Assessment.Sharing.CONFIDENTIAL or earlier.sharing == (
+        Assessment.Sharing.PUBLIC
+    ):
+        return True
+    if current.sharing == Assessment.Sharing.PARTNERS == earlier.sharing:
+        current_partners = set(current.partners.values_list("pk", flat=True))
+        return current_partners <= set(earlier.partners.values_list("pk", flat=True))
+    return False
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    """Reports of assessments `user` may see; those with the observations annex only for
+    those who may see the observations."""
+    reports = Report.objects.filter(assessment__in=visible_assessments(user).values("pk"))
+    if can_administer(user):
+        return reports
+    annex_readers = [
+        a.pk
+        for a in visible_assessments(user).filter(reports__with_observations=True).distinct()
+        if can_see_observations(user, a)
+    ]
+    return reports.filter(Q(with_observations=False) | Q(assessment__in=annex_readers))
+
+
+def get_report_for_user(user, pk) -> Report:
+    """The report if `user` may download it; 404 otherwise."""
+    report = visible_reports(user).select_related("assessment").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report

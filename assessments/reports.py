@@ -27,8 +27,9 @@ class RefusedFetch(ValueError):
     """The report tried to load something from outside the project's own files."""
 
 
-def report_content(assessment: Assessment) -> dict:
-    """Everything the report shows, as plain data."""
+def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
+    """Everything the report shows, as plain data. The observations annex is for the
+    jurisdiction and the assessment team only (permissions.can_see_observations)."""
     scores = list(selectors.assessment_scores(assessment).select_related("updated_by"))
     analysis = selectors.assessment_gap_analysis(assessment, scores)
     related = selectors.related_guidance([s.principle_id for s in scores])
@@ -70,7 +71,8 @@ def report_content(assessment: Assessment) -> dict:
         for gap in analysis.gaps
     ]
     observations = []
-    for observation in assessment.observations.select_related("principle", "author"):
+    annex = assessment.observations.select_related("principle", "author")
+    for observation in annex if with_observations else []:
         observations.append(
             {
                 "principle": observation.principle.code if observation.principle_id else "",
@@ -81,6 +83,7 @@ def report_content(assessment: Assessment) -> dict:
         )
     return {
         "layout": REPORT_LAYOUT_VERSION,
+        "with_observations": with_observations,
         "assessment": {
             "id": assessment.pk,
             "title": str(assessment),

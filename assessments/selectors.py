@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from principles.models import CrossReference
 
-from . import gap_analysis
+from . import gap_analysis, permissions
 from .models import Assessment, Score
 
 
@@ -105,17 +105,22 @@ def _items(scores) -> list[gap_analysis.Item]:
 
 def earlier_assessment(assessment: Assessment) -> Assessment | None:
     """The assessment to compare with: the previous revision, else the latest assessment of
-    the strategy this one supersedes, against the same framework."""
-    if assessment.previous_revision_id:
-        return assessment.previous_revision
-    superseded = assessment.strategy.supersedes_id
-    if superseded is None:
+    the strategy this one supersedes, against the same framework; only when comparing
+    reveals nothing to anyone who may see this one (permissions.audience_covers)."""
+    earlier = assessment.previous_revision
+    if earlier is None and assessment.strategy.supersedes_id is not None:
+        earlier = (
+            Assessment.objects.filter(
+                strategy_id=assessment.strategy.supersedes_id,
+                framework_id=assessment.framework_id,
+                status=Assessment.Status.FINALIZED,
+            )
+            .order_by("-revision", "-updated_at")
+            .first()
+        )
+    if earlier is None or not permissions.audience_covers(earlier, assessment):
         return None
-    return (
-        Assessment.objects.filter(strategy_id=superseded, framework_id=assessment.framework_id)
-        .order_by("-revision", "-updated_at")
-        .first()
-    )
+    return earlier
 
 
 def assessment_gap_analysis(assessment: Assessment, scores=None) -> gap_analysis.GapAnalysis:

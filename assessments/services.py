@@ -271,9 +271,11 @@ def report_request(*, assessment: Assessment, user) -> Report:
 
     The content hash covers everything the report shows; a report that is done, queued
     or running for the same hash is reused. A failed one is left as it is and a new one
-    is queued.
+    is queued. Whether the observations annex is included depends on who asks.
     """
-    content_hash = reports.content_hash(reports.report_content(assessment))
+    with_observations = permissions.can_see_observations(user, assessment)
+    content = reports.report_content(assessment, with_observations=with_observations)
+    content_hash = reports.content_hash(content)
     with transaction.atomic():
         existing = (
             Report.objects.select_for_update()
@@ -286,7 +288,10 @@ def report_request(*, assessment: Assessment, user) -> Report:
         if existing is not None:
             _fail(existing, _("The render was interrupted; a new one was queued."))
         report = Report.objects.create(
-            assessment=assessment, content_hash=content_hash, requested_by=user
+            assessment=assessment,
+            content_hash=content_hash,
+            with_observations=with_observations,
+            requested_by=user,
         )
         transaction.on_commit(lambda: _enqueue(report.pk))
     report.refresh_from_db()  # in embedded (eager) mode the render has already run
@@ -323,7 +328,7 @@ def report_render(*, report_id) -> Report:
         report.attempts += 1
         report.save(update_fields=["status", "started_at", "attempts"])
     assessment = report.assessment
-    content = reports.report_content(assessment)
+    content = reports.report_content(assessment, with_observations=report.with_observations)
     if reports.content_hash(content) != report.content_hash:
         _fail(report, _("The assessment changed after this report was requested; request again."))
         return report
@@ -362,3 +367,39 @@ def reports_fail_stale() -> int:
         error=_("The render did not finish in time; request the report again."),
         finished_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def assessment_update(
+    *,
+    assessment: Assessment,
+    user,
+    title: str | None = None,
+    sharing: str | None = None,
+    reviewer=None,
+    assessors=None,
+    partners=None,
+) -> Assessment:
+    """Change an assessment's title, sharing, reviewer, assessors or partners."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_finalized:
+        raise AssessmentLocked(_("This assessment is finalized and read-only."))
+    if not permissions.can_edit_assessment(user, locked):
+        raise PermissionDenied(_("Only its reviewer or an administrator can change this."))
+    changed = []
+    for name, value in (("title", title), ("sharing", sharing), ("reviewer", reviewer)):
+        if value is not None and getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if changed:
+        locked.full_clean()
+        locked.save(update_fields=[*changed, "updated_at"])
+    if assessors is not None:
+        locked.assessors.set(assessors)
+        changed.append("assessors")
+    if partners is not None:
+        locked.partners.set(partners)
+        changed.append("partners")
+    if changed:
+        _event(locked, user, "updated", note=", ".join(changed))
+    return locked

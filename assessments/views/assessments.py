@@ -87,7 +87,7 @@ def assessment_detail(request, pk: int):
                 if permissions.can_add_observation(user, assessment)
                 else None
             ),
-            "reports": assessment.reports.select_related("requested_by")[:5],
+            "reports": permissions.visible_reports(user).filter(assessment=assessment)[:5],
             "events": (
                 assessment.events.select_related("actor")
                 if permissions.can_see_history(user, assessment)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -10,12 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import exports, permissions
 from ..models import Report
 from ..services import report_request
-
-
-def _report_for_user(user, report_id) -> Report:
-    report = get_object_or_404(Report.objects.only("id", "assessment_id"), pk=report_id)
-    permissions.get_assessment_for_user(user, report.assessment_id)  # 404 outside scope
-    return Report.objects.select_related("assessment").get(pk=report.pk)
 
 
 @require_POST
@@ -34,13 +28,13 @@ def report_request_view(request, pk: int):
 @never_cache
 @require_GET
 def report_status(request, report_id):
-    report = _report_for_user(request.user, report_id)
+    report = permissions.get_report_for_user(request.user, report_id)
     return render(request, "assessments/includes/report_status.html", {"report": report})
 
 
 @require_GET
 def report_download(request, report_id):
-    report = _report_for_user(request.user, report_id)
+    report = permissions.get_report_for_user(request.user, report_id)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
     response = FileResponse(
@@ -56,7 +50,9 @@ def report_download(request, report_id):
 @require_GET
 def export(request, pk: int, fmt: str):
     assessment = permissions.get_assessment_for_user(request.user, pk)
-    body, content_type, extension = exports.EXPORTERS[fmt](assessment)
+    body, content_type, extension = exports.EXPORTERS[fmt](
+        assessment, name_editors=permissions.can_see_history(request.user, assessment)
+    )
     response = HttpResponse(body, content_type=content_type)
     name = f"{assessment.strategy.jurisdiction.code.lower()}-assessment-{assessment.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'

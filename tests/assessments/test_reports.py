@@ -45,7 +45,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def test_pdf_holds_the_gaps_in_order_with_their_numbers(scored):
-    content = reports.report_content(scored)
+    content = reports.report_content(scored, with_observations=True)
     text = pdf_text(reports.render_pdf(content))
     codes = [s.principle.code for s in scored.scores.order_by("principle__order")]
     # Priority: level 0 first, then 1, then 2; the top level, N/A and unscored are no gaps.
@@ -63,7 +63,7 @@ def test_pdf_holds_the_gaps_in_order_with_their_numbers(scored):
 
 
 def test_same_content_gives_the_same_bytes(scored):
-    content = reports.report_content(scored)
+    content = reports.report_content(scored, with_observations=True)
     assert reports.render_pdf(content) == reports.render_pdf(content)
 
 
