@@ -21,6 +21,7 @@
     locked: _("Not saved: "),
     conflict: _("Not saved: someone else saved this item after you opened it."),
     yours: _("Your version is still in the fields above."),
+    loggedOut: _("Not saved: your session has ended. Log in again in another tab; your text is kept and will be saved."),
     savedNow: _("Saved now by"),
     keep: _("Keep mine (save over theirs)"),
     take: _("Take theirs"),
@@ -104,10 +105,14 @@
       response = null;
     }
     form._inFlight = false;
-    if (response === null || response.status >= 500) {
+    // An expired session answers with the log-in page: keep the text and keep retrying,
+    // so the save goes through once the assessor logs in again (in another tab).
+    const loggedOut = response !== null && response.redirected && /\/accounts\/login\//.test(response.url);
+    if (response === null || response.status >= 500 || loggedOut) {
       const attempt = Math.min(form._attempt || 0, RETRY_DELAYS_MS.length - 1);
       form._attempt = (form._attempt || 0) + 1;
-      setStatus(form, "failed", text.retry(RETRY_DELAYS_MS[attempt] / 1000));
+      const delay = RETRY_DELAYS_MS[attempt] / 1000;
+      setStatus(form, "failed", loggedOut ? text.loggedOut : text.retry(delay));
       form._timer = setTimeout(() => save(form), RETRY_DELAYS_MS[attempt]);
       return;
     }
@@ -123,7 +128,11 @@
       form.querySelector("[name=version]").value = body.score.version;
       form.closest(".item").classList.toggle("is-scored", Boolean(body.score.level));
       updateProgress(body.progress);
-      const when = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      const when = new Date().toLocaleTimeString([], {
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
       setStatus(form, "saved", `${text.saved} ${when}`);
       if (form._again) save(form);
     } else if (body.status === "conflict") {
@@ -156,9 +165,9 @@
 
   // Warn before leaving with edits that are not saved yet.
   window.addEventListener("beforeunload", (event) => {
+    const unsaved = ["dirty", "saving", "failed", "conflict", "invalid", "locked"];
     const pending = document.querySelector(
-      'form[data-autosave][data-state="dirty"], form[data-autosave][data-state="saving"], ' +
-        'form[data-autosave][data-state="failed"], form[data-autosave][data-state="conflict"]'
+      unsaved.map((state) => `form[data-autosave][data-state="${state}"]`).join(", ")
     );
     if (pending) event.preventDefault();
   });
