@@ -1,0 +1,37 @@
+"""Run every benchmark in turn (`make bench`); exit non-zero if any of them failed.
+
+Each benchmark is a script in this folder that prints its own figures and exits non-zero
+when one of its invariants fails. Add new ones to SCRIPTS.
+"""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+SCRIPTS = [
+    "checklist.py",
+]
+
+
+def main() -> int:
+    failed = []
+    for script in SCRIPTS:
+        print(f"=== {script}", flush=True)
+        started = time.perf_counter()
+        code = subprocess.call([sys.executable, str(BENCH / script), *sys.argv[1:]])
+        print(
+            f"=== {script}: exit {code} after {time.perf_counter() - started:.0f} s\n", flush=True
+        )
+        if code != 0:
+            failed.append(script)
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", flush=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
