@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ctframework",
     "principles",
     "strategies",
@@ -200,6 +205,64 @@ STORAGES = {
         )
     },
 }
+
+# The REST API (/api/v1/): the same permissions as the browser, JSON errors everywhere.
+REST_FRAMEWORK = {
+    # Token first, so an anonymous call gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ctframework.api.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CT Framework API",
+    "DESCRIPTION": (
+        "Counter-terrorism strategies mapped against international principle sets. "
+        "Every object is scoped to the jurisdictions granted to the caller: outside that "
+        "scope the answer is 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ctframework.api.document_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "ReportStatusEnum": "assessments.models.Report.Status",
+        "StrategyStatusEnum": "strategies.models.Strategy.Status",
+        "StrategyKindEnum": "strategies.models.Strategy.Kind",
+        "FrameworkKindEnum": "principles.models.Framework.Kind",
+        "JurisdictionKindEnum": "strategies.models.Jurisdiction.Kind",
+    },
+}
+
+# Caches: the API throttle counts live here. Set CACHE_URL (e.g. redis://…/1) so that
+# several web processes share one count.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Celery: with no broker configured, tasks run eagerly in the web process (embedded mode).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_URL", default="")

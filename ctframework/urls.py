@@ -32,5 +32,9 @@ urlpatterns = [
     path("library/", include("principles.urls")),
     path("strategies/", include("strategies.urls")),
     path("assessments/", include("assessments.urls")),
+    path("api/", include("ctframework.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "ctframework.api.not_found"
+handler500 = "ctframework.api.server_error"

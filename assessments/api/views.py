@@ -1,0 +1,319 @@
+"""API views for assessments, scores, reports and exports.
+
+Every object comes through assessments.permissions (404 outside the caller's scope), and
+every write through assessments.services: the same rules as the browser.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .. import exports, permissions, services
+from ..models import Assessment, Report, Score, ScoreLevel
+from ..services import AssessmentLocked, ScoreConflict, ScoreInput
+from .serializers import (
+    AssessmentSerializer,
+    AssessmentUpdateSerializer,
+    ReportSerializer,
+    ScoreSerializer,
+    TransitionSerializer,
+)
+
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON error with a `detail` message.")
+
+
+def locked_response(exc: AssessmentLocked) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+
+
+class AssessmentViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Assessments the caller may see. The workflow moves through `transition`."""
+
+    filterset_fields = [
+        "status",
+        "sharing",
+        "framework",
+        "strategy",
+        "strategy__jurisdiction__code",
+    ]
+    search_fields = ["title", "strategy__title"]
+    ordering_fields = ["updated_at", "created_at", "status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            permissions.visible_assessments(self.request.user)
+            .prefetch_related("assessors", "partners")
+            .order_by("pk")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return AssessmentUpdateSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        return AssessmentSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        strategy = data["strategy"]
+        if not permissions.can_create_assessment(self.request.user, strategy):
+            raise PermissionDenied("You cannot start assessments of this strategy.")
+        serializer.instance = services.assessment_create(
+            strategy=strategy,
+            framework=data["framework"],
+            scale=data.get("scale"),
+            title=data.get("title", ""),
+            assessors=data.get("assessors", []),
+            reviewer=data.get("reviewer"),
+            sharing=data.get("sharing", Assessment.Sharing.CONFIDENTIAL),
+            partners=data.get("partners", []),
+            created_by=self.request.user,
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        serializer = AssessmentUpdateSerializer(
+            assessment, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            updated = services.assessment_update(
+                assessment=assessment,
+                user=request.user,
+                title=data.get("title"),
+                sharing=data.get("sharing"),
+                reviewer=data.get("reviewer"),
+                assessors=data.get("assessors"),
+                partners=data.get("partners"),
+            )
+        except AssessmentLocked as exc:
+            return locked_response(exc)
+        return Response(AssessmentSerializer(updated, context={"request": request}).data)
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: AssessmentSerializer, 403: ERROR, 404: ERROR},
+        description="Move the assessment along the workflow, as the browser's buttons do.",
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        assessment = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.assessment_transition(
+            assessment=assessment,
+            user=request.user,
+            to_status=serializer.validated_data["to"],
+            note=serializer.validated_data.get("note", ""),
+        )
+        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
+
+    @extend_schema(
+        request=None,
+        responses={201: AssessmentSerializer, 403: ERROR, 404: ERROR},
+        description="Start a new draft revision of a finalized assessment.",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        revision = services.assessment_reopen(assessment=self.get_object(), user=request.user)
+        return Response(
+            AssessmentSerializer(revision, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=None,
+        responses={202: ReportSerializer, 200: ReportSerializer, 404: ERROR},
+        description=(
+            "Request the PDF gap report. Unchanged content returns the existing report "
+            "(200 when done); otherwise 202 and the report is rendered in the background."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def reports(self, request, pk=None):
+        report = services.report_request(assessment=self.get_object(), user=request.user)
+        code = status.HTTP_200_OK if report.status == Report.Status.DONE else 202
+        return Response(ReportSerializer(report, context={"request": request}).data, status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "json"])
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        description="The scores as CSV, XLSX or JSON (with the framework reference).",
+    )
+    @action(detail=True, methods=["get"], url_path=r"exports/(?P<fmt>csv|xlsx|json)")
+    def exports(self, request, pk=None, fmt=None):
+        assessment = self.get_object()
+        body, content_type, extension = exports.EXPORTERS[fmt](
+            assessment, name_editors=permissions.can_see_history(request.user, assessment)
+        )
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="assessment-{assessment.pk}.{extension}"'
+        )
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+def _expected_version(request, validated: dict, current: Score) -> int | Response:
+    """The version the client started from: `version` in the body, or an If-Match ETag."""
+    if_match = request.headers.get("If-Match")
+    if if_match is not None:
+        tag = if_match.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit() or int(tag) != current.version:
+            return Response(
+                {
+                    "detail": "If-Match does not match the current version; nothing was saved.",
+                    "current": ScoreSerializer(current, context={"request": request}).data,
+                },
+                status=status.HTTP_412_PRECONDITION_FAILED,
+                headers={"ETag": f'"{current.version}"'},
+            )
+        return int(tag)
+    if "version" in validated:
+        return validated["version"]
+    return Response(
+        {"detail": "Send the version you started from, as `version` or an If-Match header."},
+        status=status.HTTP_428_PRECONDITION_REQUIRED,
+    )
+
+
+class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The scores of one assessment. Updates are refused when the version is stale."""
+
+    serializer_class = ScoreSerializer
+    filterset_fields = ["principle"]
+    ordering_fields = ["principle__order", "updated_at"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_assessment(self) -> Assessment:
+        return permissions.get_assessment_for_user(self.request.user, self.kwargs["assessment_pk"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Score.objects.none()
+        return (
+            Score.objects.filter(assessment=self.get_assessment())
+            .select_related("principle", "level", "updated_by", "assessment__strategy")
+            .order_by("principle__order")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+    @extend_schema(
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={
+            200: ScoreSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+            412: ERROR,
+            428: ERROR,
+        },
+    )
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        score = self.get_object()
+        serializer = ScoreSerializer(
+            score, data=request.data, partial=partial, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        validated = serializer.validated_data
+        expected = _expected_version(request, validated, score)
+        if isinstance(expected, Response):
+            return expected
+        level = score.level
+        if "level" in validated:
+            code = (validated["level"] or {}).get("code")
+            level = None
+            if code:
+                level = ScoreLevel.objects.filter(
+                    scale_id=score.assessment.scale_id, code=code
+                ).first()
+                if level is None:
+                    raise ValidationError({"level": [f"No level {code!r} on this scale."]})
+        data = ScoreInput(
+            level=level,
+            **{
+                name: validated.get(name, getattr(score, name))
+                for name in ("justification", "evidence", "location", "recommendation")
+            },
+        )
+        try:
+            saved = services.score_save(
+                score=score, user=request.user, expected_version=expected, data=data
+            )
+        except ScoreConflict as conflict:
+            return Response(
+                {
+                    "detail": "Someone else saved this score since that version; nothing was "
+                    "saved. Compare with `current` and send again with its version.",
+                    "current": ScoreSerializer(conflict.current, context={"request": request}).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except AssessmentLocked as exc:
+            return locked_response(exc)
+        return Response(
+            ScoreSerializer(saved, context={"request": request}).data,
+            headers={"ETag": f'"{saved.version}"'},
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={
+            200: ScoreSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+            412: ERROR,
+            428: ERROR,
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+
+class ReportViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
+    """A report's status, and its PDF once done."""
+
+    serializer_class = ReportSerializer
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def get_queryset(self):
+        return permissions.visible_reports(self.request.user)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERROR},
+        description="The PDF, once the report is done.",
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        report = self.get_object()
+        if report.status != Report.Status.DONE or not report.file:
+            raise Http404
+        response = FileResponse(
+            report.file.open("rb"),
+            as_attachment=True,
+            filename=report.file.name.rsplit("/", 1)[-1],
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "no-store, private"
+        return response

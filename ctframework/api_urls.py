@@ -1,0 +1,35 @@
+"""/api/v1/ and the OpenAPI schema with its interactive docs (served from local files)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from assessments.api.views import AssessmentViewSet, ReportViewSet, ScoreViewSet
+from principles.api import (
+    CrossReferenceViewSet,
+    FrameworkViewSet,
+    PrincipleViewSet,
+    SectionViewSet,
+)
+from strategies.api import JurisdictionViewSet, StrategyViewSet
+
+router = DefaultRouter()
+router.register("frameworks", FrameworkViewSet)
+router.register("sections", SectionViewSet)
+router.register("principles", PrincipleViewSet)
+router.register("cross-references", CrossReferenceViewSet)
+router.register("jurisdictions", JurisdictionViewSet)
+router.register("strategies", StrategyViewSet, basename="strategy")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("reports", ReportViewSet, basename="report")
+
+scores = ScoreViewSet.as_view({"get": "list"})
+score = ScoreViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/assessments/<int:assessment_pk>/scores/", scores, name="assessment-scores"),
+    path("v1/assessments/<int:assessment_pk>/scores/<int:pk>/", score, name="assessment-score"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

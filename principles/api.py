@@ -1,0 +1,137 @@
+"""Read-only API for the public principle library."""
+
+from django.db.models import Q
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+
+from .models import CrossReference, Framework, Principle, Section
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "slug",
+            "version",
+            "title",
+            "short_title",
+            "issuing_body",
+            "kind",
+            "adopted_on",
+            "source_document",
+            "source_url",
+            "item_label",
+            "description",
+            "assessable",
+        ]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "framework", "parent", "code", "title", "order"]
+
+
+class PrincipleSerializer(serializers.ModelSerializer):
+    framework_slug = serializers.CharField(source="framework.slug", read_only=True)
+    framework_version = serializers.CharField(source="framework.version", read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Principle
+        fields = [
+            "id",
+            "framework",
+            "framework_slug",
+            "framework_version",
+            "section",
+            "code",
+            "number",
+            "title",
+            "text",
+            "order",
+            "tags",
+        ]
+
+
+class CrossReferenceSerializer(serializers.ModelSerializer):
+    source_code = serializers.CharField(source="source.code", read_only=True)
+    target_code = serializers.CharField(source="target.code", read_only=True)
+
+    class Meta:
+        model = CrossReference
+        fields = [
+            "id",
+            "source",
+            "source_code",
+            "target",
+            "target_code",
+            "relationship",
+            "strength",
+            "rationale",
+        ]
+
+
+class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
+    """The library holds public documents: readable without logging in."""
+
+    permission_classes = [AllowAny]
+
+
+class FrameworkViewSet(PublicReadOnly):
+    queryset = Framework.objects.order_by("slug", "version")
+    serializer_class = FrameworkSerializer
+    filterset_fields = ["slug", "version", "kind", "issuing_body", "assessable"]
+    search_fields = ["title", "short_title", "description"]
+    ordering_fields = ["slug", "version", "adopted_on", "title"]
+
+
+class SectionViewSet(PublicReadOnly):
+    queryset = Section.objects.order_by("framework_id", "order")
+    serializer_class = SectionSerializer
+    filterset_fields = ["framework", "parent"]
+    search_fields = ["title", "code"]
+    ordering_fields = ["order", "code"]
+
+
+class PrincipleFilter(filters.FilterSet):
+    framework_slug = filters.CharFilter(field_name="framework__slug")
+    framework_version = filters.CharFilter(field_name="framework__version")
+    tag = filters.CharFilter(field_name="tags__slug")
+
+    class Meta:
+        model = Principle
+        fields = ["framework", "section", "code"]
+
+
+class PrincipleViewSet(PublicReadOnly):
+    queryset = (
+        Principle.objects.select_related("framework")
+        .prefetch_related("tags")
+        .order_by("framework_id", "order")
+    )
+    serializer_class = PrincipleSerializer
+    filterset_class = PrincipleFilter
+    search_fields = ["code", "title", "text"]
+    ordering_fields = ["order", "code"]
+
+
+class CrossReferenceFilter(filters.FilterSet):
+    principle = filters.NumberFilter(method="either_end", label="Links from or to this principle")
+
+    class Meta:
+        model = CrossReference
+        fields = ["source", "target", "relationship"]
+
+    def either_end(self, queryset, name, value):
+        return queryset.filter(Q(source_id=value) | Q(target_id=value))
+
+
+class CrossReferenceViewSet(PublicReadOnly):
+    queryset = CrossReference.objects.select_related("source", "target").order_by("pk")
+    serializer_class = CrossReferenceSerializer
+    filterset_class = CrossReferenceFilter
+    search_fields = ["rationale", "source__code", "target__code"]
+    ordering_fields = ["strength", "pk"]
