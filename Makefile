@@ -8,6 +8,7 @@ FIXTURES := $(sort $(basename $(notdir $(wildcard fixtures/*.json))))
 # make test talks to real services; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ctframework
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ctf_bench
 
 .PHONY: run test test-postgres test-sqlite lint format bench fixtures worker clean
 
@@ -47,7 +48,7 @@ format: $(VENV)/.installed
 
 ## bench: the performance measurements reported in bench/README.md
 bench: $(VENV)/.installed
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/run_all.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run_all.py
 
 ## fixtures: rebuild fixtures/*.json from the human-written sets in principles/library/
 fixtures: $(VENV)/.installed

@@ -120,7 +120,11 @@ def score_save(*, score: Score, user, expected_version: int, data: ScoreInput) -
     4. Write the history row with each changed field's old and new value.
     """
     with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().get(pk=score.assessment_id)
+        assessment = (
+            Assessment.objects.select_related("strategy")
+            .select_for_update(of=("self",))
+            .get(pk=score.assessment_id)
+        )
         if not permissions.can_edit_scores(user, assessment):
             raise AssessmentLocked(
                 _("This assessment is finalized and read-only.")

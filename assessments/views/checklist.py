@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,15 +50,16 @@ def _score_json(score: Score) -> dict:
 
 
 def _progress(score: Score) -> dict:
-    scores = Score.objects.filter(assessment_id=score.assessment_id)
-    section = scores.filter(principle__section_id=score.principle.section_id)
-    return {
-        "scored": scores.filter(level__isnull=False).count(),
-        "total": scores.count(),
-        "section_id": score.principle.section_id,
-        "section_scored": section.filter(level__isnull=False).count(),
-        "section_total": section.count(),
-    }
+    """Scored and total items, overall and in the score's section, in one query."""
+    section = Q(principle__section_id=score.principle.section_id)
+    scored = Q(level__isnull=False)
+    counts = Score.objects.filter(assessment_id=score.assessment_id).aggregate(
+        total=Count("pk"),
+        scored=Count("pk", filter=scored),
+        section_total=Count("pk", filter=section),
+        section_scored=Count("pk", filter=section & scored),
+    )
+    return {**counts, "section_id": score.principle.section_id}
 
 
 @require_POST
@@ -96,6 +98,7 @@ def score_save_view(request, pk: int, score_pk: int):
             status, body = 400, {"status": "invalid", "errors": invalid.message_dict}
         else:
             saved.principle = score.principle
+            saved.updated_by = request.user
             body = {"status": "saved", "score": _score_json(saved), "progress": _progress(saved)}
     if wants_json:
         return JsonResponse(body, status=status)
