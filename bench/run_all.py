@@ -13,6 +13,7 @@ BENCH = Path(__file__).resolve().parent
 
 SCRIPTS = [
     "checklist.py",
+    "report.py",
 ]
 
 

@@ -19,7 +19,8 @@ def kenya(db):
 
 def _user(username, role, *jurisdictions):
     user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=role))
+    # get_or_create: a transactional test before this one may have flushed the migration rows.
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     user.jurisdictions.set(jurisdictions)
     return user
 
