@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import gc
 import hashlib
 import json
 import os
@@ -291,15 +292,30 @@ def queue_report(assessment_id: int, user_id: int, content_hash: str) -> str:
 
 
 class Phases:
-    """Wall time spent in the parts of a render, by wrapping the functions that do them."""
+    """Wall time spent in the parts of a render, by wrapping the functions that do them,
+    and in Python's cyclic garbage collector (gc.callbacks), by generation."""
 
     def __init__(self):
         self.seconds: dict[str, float] = {}
         self.pages = 0
+        self.gc_seconds = [0.0, 0.0, 0.0]
+        self.gc_runs = [0, 0, 0]
+        self._gc_started = 0.0
+        gc.callbacks.append(self._on_gc)
 
     def reset(self) -> None:
         self.seconds = {}
         self.pages = 0
+        self.gc_seconds = [0.0, 0.0, 0.0]
+        self.gc_runs = [0, 0, 0]
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            generation = info["generation"]
+            self.gc_seconds[generation] += time.perf_counter() - self._gc_started
+            self.gc_runs[generation] += 1
 
     def wrap(self, owner, name: str, phase: str) -> None:
         original = getattr(owner, name)
@@ -475,6 +491,9 @@ def child_main(args) -> int:
                 "cpu_s": cpu,
                 "peak_rss_mb": peak,
                 "phases": dict(phases.seconds),
+                "gc_s": sum(phases.gc_seconds),
+                "gc_full_s": phases.gc_seconds[2],
+                "gc_full_runs": phases.gc_runs[2],
                 "pages": phases.pages,
                 "bytes": len(pdf),
                 "sha256": hashlib.sha256(pdf).hexdigest(),
@@ -790,6 +809,9 @@ def summarize(results, facts) -> dict:
             "pages": first[0]["pages"],
             "bytes": first[0]["bytes"],
             "speed": [r["speed_reference_s"] for r in runs],
+            "gc": [r["gc_s"] for r in first],
+            "gc_full": [r["gc_full_s"] for r in first],
+            "gc_full_runs": [r["gc_full_runs"] for r in first],
             "parts": {name: median([x[name] for x in parts]) for name in phase_names},
             # The non-WeasyPrint share of each task, measured inside the same render, so
             # the machine's drift between processes does not blur it.
@@ -982,6 +1004,17 @@ def print_summary(summary, facts, results, args, load_before, load_after) -> Non
     ]
     for label, value in lines:
         log(f"  {label:<46}" + "  ".join(f"{value(s):>8.3f}" for s in SIZES))
+    log("Of which in Python's garbage collector (all generations; full collections):")
+    for mode in MODES:
+        log(
+            f"  {mode + ':':<46}"
+            + "  ".join(
+                f"{median(summary[(s, mode)]['gc']):>8.3f}"
+                f" ({median(summary[(s, mode)]['gc_full']):.3f} s in "
+                f"{median(summary[(s, mode)]['gc_full_runs']):.0f})"
+                for s in SIZES
+            )
+        )
 
 
 if __name__ == "__main__":
