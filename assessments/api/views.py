@@ -5,7 +5,7 @@ every write through assessments.services: the same rules as the browser.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from .. import exports, permissions, services
 from ..models import Assessment, Report, Score, ScoreLevel
 from ..services import AssessmentLocked, ScoreConflict, ScoreInput
+from ..views.reports import report_pdf_response
 from .serializers import (
     AssessmentSerializer,
     AssessmentUpdateSerializer,
@@ -309,11 +310,4 @@ class ReportViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
         report = self.get_object()
         if report.status != Report.Status.DONE or not report.file:
             raise Http404
-        response = FileResponse(
-            report.file.open("rb"),
-            as_attachment=True,
-            filename=report.file.name.rsplit("/", 1)[-1],
-            content_type="application/pdf",
-        )
-        response["Cache-Control"] = "no-store, private"
-        return response
+        return report_pdf_response(report)

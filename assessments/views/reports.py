@@ -12,6 +12,18 @@ from ..models import Report
 from ..services import report_request
 
 
+def report_pdf_response(report: Report) -> FileResponse:
+    """The finished PDF as an attachment that no cache keeps (browser and API alike)."""
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
 @require_POST
 def report_request_view(request, pk: int):
     assessment = permissions.get_assessment_for_user(request.user, pk)
@@ -37,14 +49,7 @@ def report_download(request, report_id):
     report = permissions.get_report_for_user(request.user, report_id)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
-    response = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=report.file.name.rsplit("/", 1)[-1],
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return report_pdf_response(report)
 
 
 @require_GET
