@@ -220,6 +220,44 @@ class Score(models.Model):
         return self.level_id is not None
 
 
+class EvidenceLink(models.Model):
+    """A passage of the strategy linked to a score as its evidence, or a suggested passage
+    the assessor dismissed for that score (so it is not suggested again)."""
+
+    class Status(models.TextChoices):
+        LINKED = "linked", _("Evidence")
+        DISMISSED = "dismissed", _("Dismissed suggestion")
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence_links")
+    passage = models.ForeignKey(
+        "strategies.Passage", on_delete=models.PROTECT, related_name="evidence_links"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    from_suggestion = models.BooleanField(_("accepted from the suggestions"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["score", "passage__document", "passage__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "passage"], name="evidencelink_unique")
+        ]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+
+    def __str__(self):
+        return f"{self.score_id} ← {self.passage_id} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        if Assessment.objects.filter(
+            score__pk=self.score_id, status=Assessment.Status.FINALIZED
+        ).exists():
+            raise ValidationError(_("The evidence of a finalized assessment is read-only."))
+        super().save(*args, **kwargs)
+
+
 class ScoreChange(models.Model):
     """One saved change of a score: who, when, and each changed field's old and new value."""
 

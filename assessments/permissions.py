@@ -12,13 +12,18 @@ and its existence does not leak. Rules:
 - Only assigned assessors edit scores, and only while the assessment is a draft.
 - Reviewers (the assigned one, when there is one) move assessments through review.
 - Ministry readers add observations while the assessment is shared with them.
+- Strategy documents and their passages are seen by whoever sees the strategy, and added
+  or removed by whoever may edit it. An assessment's reader, suggestions and coverage map
+  show the strategy's text, so they need the strategy in scope as well as the assessment
+  (a partner who sees a finalized assessment does not see the strategy it quotes).
+- Only those who may edit the scores link evidence, accept or dismiss suggestions.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from ctframework import roles
-from strategies.models import Strategy
+from strategies.models import Passage, Strategy, StrategyDocument
 
 from .models import Assessment, Report
 
@@ -194,6 +199,37 @@ def visible_assessments(user) -> QuerySet[Assessment]:
         "strategy__jurisdiction", "framework", "scale", "reviewer"
     )
     return assessments if scope is None else assessments.filter(scope)
+
+
+def visible_documents(user) -> QuerySet[StrategyDocument]:
+    return StrategyDocument.objects.filter(strategy__in=visible_strategies(user).values("pk"))
+
+
+def visible_passages(user) -> QuerySet[Passage]:
+    """Passages of ready documents of the strategies `user` may see."""
+    return Passage.objects.filter(
+        strategy__in=visible_strategies(user).values("pk"),
+        document__status=StrategyDocument.Status.READY,
+    )
+
+
+def can_read_strategy_text(user, assessment) -> bool:
+    """Whether the assessment's strategy is in the user's scope (its reader, suggestions,
+    coverage map)."""
+    if can_administer(user):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return assessment.strategy.jurisdiction_id in _jurisdiction_ids(user)
+
+
+def get_document_for_user(user, pk) -> StrategyDocument:
+    """The document if `user` may see its strategy; 404 otherwise."""
+    documents = visible_documents(user).select_related("strategy__jurisdiction")
+    found = documents.annotate(passage_count=Count("passages")).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def get_strategy_for_user(user, pk) -> Strategy:

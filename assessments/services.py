@@ -22,6 +22,7 @@ from . import permissions, reports
 from .models import (
     Assessment,
     AssessmentEvent,
+    EvidenceLink,
     Observation,
     Report,
     Score,
@@ -220,6 +221,18 @@ def assessment_reopen(*, assessment: Assessment, user) -> Assessment:
             updated_at=score.updated_at,
         )
         for score in locked.scores.all()
+    )
+    # The new revision keeps its evidence links and dismissed suggestions.
+    new_scores = dict(revision.scores.values_list("principle_id", "pk"))
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(
+            score_id=new_scores[link.score.principle_id],
+            passage_id=link.passage_id,
+            status=link.status,
+            from_suggestion=link.from_suggestion,
+            created_by_id=link.created_by_id,
+        )
+        for link in EvidenceLink.objects.filter(score__assessment=locked).select_related("score")
     )
     _event(locked, user, "reopened", note=f"revision {revision.revision}")
     _event(revision, user, "created", to_status=revision.status, note=f"from {locked.pk}")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import assessments, checklist, reports
+from .views import assessments, checklist, evidence, reports
 
 app_name = "assessments"
 
@@ -11,6 +11,19 @@ urlpatterns = [
     path("<int:pk>/checklist/", checklist.checklist, name="checklist"),
     path("<int:pk>/scores/<int:score_pk>/", checklist.score_save_view, name="score-save"),
     path("<int:pk>/scores/<int:score_pk>/history/", checklist.score_history, name="score-history"),
+    path("<int:pk>/reader/", evidence.reader, name="reader"),
+    path("<int:pk>/coverage/", evidence.coverage, name="coverage"),
+    path("<int:pk>/evidence/", evidence.evidence_link_view, name="evidence-link"),
+    path(
+        "<int:pk>/evidence/<int:link_pk>/delete/",
+        evidence.evidence_unlink_view,
+        name="evidence-unlink",
+    ),
+    path(
+        "<int:pk>/scores/<int:score_pk>/dismiss/",
+        evidence.suggestion_dismiss_view,
+        name="suggestion-dismiss",
+    ),
     path("<int:pk>/transition/", assessments.assessment_transition_view, name="transition"),
     path("<int:pk>/reopen/", assessments.assessment_reopen_view, name="reopen"),
     path("<int:pk>/observations/", assessments.observation_add_view, name="observation-add"),

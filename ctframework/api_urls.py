@@ -4,14 +4,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from assessments.api.views import AssessmentViewSet, ReportViewSet, ScoreViewSet
+from assessments.api.views import (
+    AssessmentViewSet,
+    EvidenceLinkViewSet,
+    ReportViewSet,
+    ScoreViewSet,
+)
 from principles.api import (
     CrossReferenceViewSet,
     FrameworkViewSet,
     PrincipleViewSet,
     SectionViewSet,
 )
-from strategies.api import JurisdictionViewSet, StrategyViewSet
+from strategies.api import (
+    JurisdictionViewSet,
+    PassageViewSet,
+    StrategyDocumentViewSet,
+    StrategyViewSet,
+)
 
 router = DefaultRouter()
 router.register("frameworks", FrameworkViewSet)
@@ -22,14 +32,30 @@ router.register("jurisdictions", JurisdictionViewSet)
 router.register("strategies", StrategyViewSet, basename="strategy")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("reports", ReportViewSet, basename="report")
+router.register("documents", StrategyDocumentViewSet, basename="document")
+router.register("passages", PassageViewSet, basename="passage")
 
 scores = ScoreViewSet.as_view({"get": "list"})
 score = ScoreViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
+score_suggestions = ScoreViewSet.as_view({"get": "suggestions"})
+links = EvidenceLinkViewSet.as_view({"get": "list", "post": "create"})
+link = EvidenceLinkViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/assessments/<int:assessment_pk>/scores/", scores, name="assessment-scores"),
     path("v1/assessments/<int:assessment_pk>/scores/<int:pk>/", score, name="assessment-score"),
+    path(
+        "v1/assessments/<int:assessment_pk>/scores/<int:pk>/suggestions/",
+        score_suggestions,
+        name="assessment-score-suggestions",
+    ),
+    path("v1/assessments/<int:assessment_pk>/evidence/", links, name="assessment-evidence"),
+    path(
+        "v1/assessments/<int:assessment_pk>/evidence/<int:pk>/",
+        link,
+        name="assessment-evidence-link",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

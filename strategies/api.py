@@ -1,14 +1,19 @@
 """API for jurisdictions and strategies, scoped by assessments.permissions."""
 
 from django.core.exceptions import PermissionDenied
-from rest_framework import mixins, serializers, viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from assessments import permissions
 from ctframework.api import SlugRelatedField
 
-from .forms import MAX_DOCUMENT_BYTES
-from .models import Jurisdiction, Strategy
+from . import selectors, services
+from .models import Jurisdiction, Passage, Strategy, StrategyDocument
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
@@ -29,7 +34,6 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class StrategySerializer(serializers.ModelSerializer):
     jurisdiction = SlugRelatedField(slug_field="code", queryset=Jurisdiction.objects.all())
-    document = serializers.FileField(required=False, allow_null=True)
 
     class Meta:
         model = Strategy
@@ -45,7 +49,6 @@ class StrategySerializer(serializers.ModelSerializer):
             "status",
             "is_public",
             "source_url",
-            "document",
             "supersedes",
             "created_at",
             "updated_at",
@@ -62,11 +65,6 @@ class StrategySerializer(serializers.ModelSerializer):
         if not permissions.can_create_strategy(self.context["request"].user, jurisdiction):
             raise serializers.ValidationError("You cannot add strategies for this jurisdiction.")
         return jurisdiction
-
-    def validate_document(self, document):
-        if document and document.size > MAX_DOCUMENT_BYTES:
-            raise serializers.ValidationError("The document is larger than 25 MB.")
-        return document
 
     def validate(self, attrs):
         instance = Strategy(**{**self._current(), **attrs})
@@ -85,12 +83,66 @@ class StrategySerializer(serializers.ModelSerializer):
         }
 
 
+class StrategyDocumentSerializer(serializers.ModelSerializer):
+    passage_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = StrategyDocument
+        fields = [
+            "id",
+            "strategy",
+            "original_name",
+            "format",
+            "size",
+            "sha256",
+            "status",
+            "error",
+            "page_count",
+            "pages_without_text",
+            "passage_count",
+            "uploaded_at",
+            "extracted_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class PassageSerializer(serializers.ModelSerializer):
+    location = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Passage
+        fields = ["id", "strategy", "document", "position", "page", "kind", "heading", "text"]
+        fields += ["location"]
+        read_only_fields = fields
+
+
+def upload_response(request, strategy) -> Response:
+    """Store an uploaded document (201, or 200 with the stored one for a repeated file)."""
+    upload = DocumentUploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    try:
+        document, created = services.document_upload(
+            strategy=strategy, user=request.user, file=upload.validated_data["file"]
+        )
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"file": exc.messages}) from exc
+    document = permissions.get_document_for_user(request.user, document.pk)
+    return Response(
+        StrategyDocumentSerializer(document).data,
+        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+    )
+
+
 class StrategyViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
-    """Strategies of the caller's jurisdictions. Upload the document as multipart."""
+    """Strategies of the caller's jurisdictions; their documents under `documents`."""
 
     serializer_class = StrategySerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -110,3 +162,63 @@ class StrategyViewSet(
         if not permissions.can_edit_strategy(self.request.user, serializer.instance):
             raise PermissionDenied
         serializer.save()
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={200: StrategyDocumentSerializer, 201: StrategyDocumentSerializer},
+        methods=["POST"],
+        description="Upload a PDF, DOCX or text file (at most 25 MB); the text is extracted "
+        "by a task. The same file again answers 200 with the stored document.",
+    )
+    @extend_schema(responses=StrategyDocumentSerializer(many=True), methods=["GET"])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request, pk=None):
+        strategy = self.get_object()
+        if request.method == "POST":
+            if not permissions.can_edit_strategy(request.user, strategy):
+                raise PermissionDenied
+            return upload_response(request, strategy)
+        documents = strategy.documents.annotate(passage_count=Count("passages")).order_by("pk")
+        return Response(StrategyDocumentSerializer(documents, many=True).data)
+
+
+class StrategyDocumentViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Documents of the caller's strategies, with their extraction status. Upload through
+    POST /api/v1/strategies/{id}/documents/ (multipart, field `file`)."""
+
+    serializer_class = StrategyDocumentSerializer
+    filterset_fields = ["strategy", "status", "format"]
+    ordering_fields = ["uploaded_at"]
+
+    def get_queryset(self):
+        return (
+            permissions.visible_documents(self.request.user)
+            .annotate(passage_count=Count("passages"))
+            .order_by("pk")
+        )
+
+    def perform_destroy(self, instance):
+        try:
+            services.document_delete(document=instance, user=self.request.user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"detail": exc.messages}) from exc
+
+
+class PassageViewSet(viewsets.ReadOnlyModelViewSet):
+    """Passages of the strategies the caller may see; `?q=` searches their text."""
+
+    serializer_class = PassageSerializer
+    filterset_fields = ["strategy", "document", "kind", "page"]
+
+    def get_queryset(self):
+        passages = permissions.visible_passages(self.request.user).order_by(
+            "strategy_id", "document_id", "position"
+        )
+        query = self.request.query_params.get("q", "")
+        if query.strip():
+            passages = selectors.matching_passages(passages, query)
+        return passages
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="Words to find.")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -5,8 +5,6 @@ from assessments import permissions
 
 from .models import Jurisdiction, Strategy
 
-MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
-
 
 class StrategyForm(forms.ModelForm):
     """A strategy in one of the user's jurisdictions; earlier versions come from the same scope."""
@@ -28,7 +26,6 @@ class StrategyForm(forms.ModelForm):
             "status",
             "is_public",
             "source_url",
-            "document",
             "supersedes",
         ]
 
@@ -42,8 +39,13 @@ class StrategyForm(forms.ModelForm):
         self.fields["jurisdiction"].queryset = jurisdictions
         self.fields["supersedes"].queryset = visible.exclude(pk=self.instance.pk)
 
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and document.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(_("The document is larger than 25 MB."))
-        return document
+
+class DocumentUploadForm(forms.Form):
+    """A strategy document: PDF, DOCX or plain text, recognised by content (services)."""
+
+    file = forms.FileField(
+        label=_("Strategy document (PDF, Word .docx or plain text, at most 25 MB)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.txt,application/pdf,text/plain"}
+        ),
+    )

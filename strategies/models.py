@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,12 +91,6 @@ class Strategy(models.Model):
         help_text=_("Public strategies may be named in public reports; others stay confidential."),
     )
     source_url = models.URLField(_("source URL"), blank=True, max_length=1000)
-    document = models.FileField(
-        _("document"),
-        upload_to="strategies/%Y/",
-        blank=True,
-        validators=[FileExtensionValidator(["pdf", "docx", "txt"])],
-    )
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -129,3 +123,103 @@ class Strategy(models.Model):
                 raise ValidationError(
                     {"supersedes": _("A strategy can only supersede one of the same jurisdiction.")}
                 )
+
+
+class StrategyDocument(models.Model):
+    """A file of a strategy (the strategy itself, an annex, an action plan) and the state of
+    its text extraction. One file is stored once per strategy, however often it is uploaded."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", _("Word (.docx)")
+        TEXT = "txt", _("Plain text")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for text extraction")
+        EXTRACTING = "extracting", _("Extracting the text")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be read")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to="strategies/%Y/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    pages_without_text = models.PositiveIntegerField(_("pages without text"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["strategy", "uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "sha256"],
+                condition=~models.Q(status="failed"),
+                name="one_live_document_per_file",
+            )
+        ]
+        verbose_name = _("strategy document")
+        verbose_name_plural = _("strategy documents")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.EXTRACTING)
+
+
+class Passage(models.Model):
+    """A paragraph or heading of a strategy document, in reading order, with its page."""
+
+    class Kind(models.TextChoices):
+        HEADING = "heading", _("Heading")
+        PARAGRAPH = "paragraph", _("Paragraph")
+
+    document = models.ForeignKey(
+        StrategyDocument, on_delete=models.CASCADE, related_name="passages"
+    )
+    # The strategy again, so that scoping and ranking filter passages without a join.
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField(_("position"), help_text=_("1 for the first passage."))
+    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    heading = models.CharField(
+        _("heading"), max_length=500, blank=True, help_text=_("The nearest heading above.")
+    )
+    text = models.TextField(_("text"))
+    terms = models.TextField(
+        _("index terms"), blank=True, help_text=_("Stemmed words, for ranking suggestions.")
+    )
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="passage_position_unique")
+        ]
+        indexes = [models.Index(fields=["strategy", "kind"], name="passage_strategy_kind")]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+
+    def __str__(self):
+        return f"{self.location} {self.text[:60]}"
+
+    @property
+    def location(self) -> str:
+        """Where the passage is, as an assessor cites it: "p. 12, ¶ 45"."""
+        if self.page:
+            return _("p. %(page)s, ¶ %(position)s") % {
+                "page": self.page,
+                "position": self.position,
+            }
+        return _("¶ %(position)s") % {"position": self.position}

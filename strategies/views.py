@@ -1,14 +1,26 @@
 """Strategies of the jurisdictions a user may see."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import permissions
 
-from .forms import StrategyForm
+from . import selectors, services
+from .forms import DocumentUploadForm, StrategyForm
+from .models import StrategyDocument
+
+CONTENT_TYPES = {
+    StrategyDocument.Format.PDF: "application/pdf",
+    StrategyDocument.Format.DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    StrategyDocument.Format.TEXT: "text/plain; charset=utf-8",
+}
 
 
 @require_GET
@@ -29,6 +41,10 @@ def strategy_list(request):
 @require_GET
 def strategy_detail(request, pk: int):
     strategy = permissions.get_strategy_for_user(request.user, pk)
+    return _detail(request, strategy, DocumentUploadForm())
+
+
+def _detail(request, strategy, upload_form, status=200):
     assessments = permissions.visible_assessments(request.user).filter(strategy=strategy)
     return render(
         request,
@@ -36,10 +52,108 @@ def strategy_detail(request, pk: int):
         {
             "strategy": strategy,
             "assessments": assessments.order_by("-updated_at"),
+            "documents": strategy.documents.annotate(passage_count=Count("passages")).order_by(
+                "uploaded_at"
+            ),
+            "upload_form": upload_form,
             "can_edit": permissions.can_edit_strategy(request.user, strategy),
             "can_assess": permissions.can_create_assessment(request.user, strategy),
         },
+        status=status,
     )
+
+
+@require_POST
+def document_upload(request, pk: int):
+    """Upload a document; the page then shows its extraction's progress."""
+    strategy = permissions.get_strategy_for_user(request.user, pk)
+    if not permissions.can_edit_strategy(request.user, strategy):
+        raise PermissionDenied
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document, created = services.document_upload(
+                strategy=strategy, user=request.user, file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if created:
+                messages.success(request, _("Document uploaded: %(name)s.") % {"name": document})
+            else:
+                messages.info(
+                    request,
+                    _("This file was uploaded already, as %(name)s; nothing was added.")
+                    % {"name": document},
+                )
+            return redirect("strategies:detail", strategy.pk)
+    return _detail(request, strategy, form, status=400)
+
+
+@require_GET
+def document_status(request, document_pk: int):
+    """The document's row in the strategy page, polled by htmx while it is extracted."""
+    document = permissions.get_document_for_user(request.user, document_pk)
+    return render(
+        request,
+        "strategies/strategy_detail.html#document-row",
+        {
+            "document": document,
+            "strategy": document.strategy,
+            "can_edit": permissions.can_edit_strategy(request.user, document.strategy),
+        },
+    )
+
+
+@require_GET
+def document_download(request, document_pk: int):
+    document = permissions.get_document_for_user(request.user, document_pk)
+    if not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=CONTENT_TYPES[document.format],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def document_delete(request, document_pk: int):
+    document = permissions.get_document_for_user(request.user, document_pk)
+    try:
+        services.document_delete(document=document, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Document removed: %(name)s.") % {"name": document})
+    return redirect("strategies:detail", document.strategy_id)
+
+
+@require_GET
+def strategy_reader(request, pk: int):
+    """The strategy's text, passage by passage, with a search box."""
+    strategy = permissions.get_strategy_for_user(request.user, pk)
+    query = request.GET.get("q", "").strip()
+    passages = permissions.visible_passages(request.user).filter(strategy=strategy)
+    passages = passages.select_related("document").order_by("document_id", "position")
+    if query:
+        passages = selectors.matching_passages(passages, query)
+    return render(
+        request,
+        "strategies/strategy_reader.html",
+        {"strategy": strategy, "passages": passages, "query": query},
+    )
+
+
+@require_GET
+def passage_search(request):
+    """Search the text of every strategy the user may see."""
+    query = request.GET.get("q", "").strip()
+    results = selectors.search_passages(request.user, query) if query else []
+    return render(request, "strategies/passage_search.html", {"query": query, "results": results})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from ctframework.api import SlugRelatedField
 from principles.models import Framework
-from strategies.models import Jurisdiction, Strategy
+from strategies.api import PassageSerializer
+from strategies.models import Jurisdiction, Passage, Strategy
 
 from .. import permissions
-from ..models import Assessment, Report, Score, ScoreScale
+from ..models import Assessment, EvidenceLink, Report, Score, ScoreScale
 
 User = get_user_model()
 
@@ -162,3 +163,42 @@ class ReportSerializer(serializers.ModelSerializer):
             return None
         request = self.context["request"]
         return request.build_absolute_uri(f"/api/v1/reports/{report.pk}/download/")
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    """A passage linked to a score as evidence, or dismissed as a suggestion for it."""
+
+    score = serializers.PrimaryKeyRelatedField(queryset=Score.objects.none())
+    passage = serializers.PrimaryKeyRelatedField(queryset=Passage.objects.none())
+    principle = serializers.CharField(source="score.principle.code", read_only=True)
+    location = serializers.CharField(source="passage.location", read_only=True)
+    status = serializers.ChoiceField(
+        choices=EvidenceLink.Status.choices, default=EvidenceLink.Status.LINKED
+    )
+
+    class Meta:
+        model = EvidenceLink
+        fields = [
+            "id",
+            "score",
+            "principle",
+            "passage",
+            "location",
+            "status",
+            "from_suggestion",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def __init__(self, *args, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assessment is not None:
+            self.fields["score"].queryset = Score.objects.filter(assessment=assessment)
+            self.fields["passage"].queryset = Passage.objects.filter(
+                strategy_id=assessment.strategy_id
+            )
+
+
+class SuggestionSerializer(serializers.Serializer):
+    passage = PassageSerializer()
+    relevance = serializers.FloatField()

@@ -5,6 +5,7 @@ every write through assessments.services: the same rules as the browser.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,15 +14,17 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from .. import exports, permissions, services
-from ..models import Assessment, Report, Score, ScoreLevel
+from .. import evidence, exports, permissions, services, suggestions
+from ..models import Assessment, EvidenceLink, Report, Score, ScoreLevel
 from ..services import AssessmentLocked, ScoreConflict, ScoreInput
 from ..views.reports import report_pdf_response
 from .serializers import (
     AssessmentSerializer,
     AssessmentUpdateSerializer,
+    EvidenceLinkSerializer,
     ReportSerializer,
     ScoreSerializer,
+    SuggestionSerializer,
     TransitionSerializer,
 )
 
@@ -290,6 +293,96 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="How many (1-20, default 5).")],
+        responses={200: SuggestionSerializer(many=True), 404: ERROR},
+        description="The strategy passages most likely to address the score's principle, "
+        "best first; linked and dismissed passages are left out.",
+    )
+    def suggestions(self, request, *args, **kwargs):
+        score = self.get_object()
+        if not permissions.can_read_strategy_text(request.user, score.assessment):
+            raise Http404
+        try:
+            limit = min(max(int(request.query_params.get("limit", 5)), 1), 20)
+        except ValueError:
+            raise ValidationError({"limit": ["A whole number from 1 to 20."]}) from None
+        score = Score.objects.select_related("principle").prefetch_related("principle__tags")
+        score = score.get(pk=kwargs["pk"])
+        found = suggestions.score_suggestions(score.assessment, [score], limit=limit)
+        return Response(SuggestionSerializer(found.get(score.pk, []), many=True).data)
+
+
+class EvidenceLinkViewSet(
+    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Evidence links of one assessment. POST `{"score", "passage"}` links a passage (its
+    text and location are added to the score); `"status": "dismissed"` dismisses a
+    suggestion. DELETE unlinks (the text leaves the score) or restores a suggestion."""
+
+    serializer_class = EvidenceLinkSerializer
+    filterset_fields = ["score", "passage", "status"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_assessment(self) -> Assessment:
+        assessment = permissions.get_assessment_for_user(
+            self.request.user, self.kwargs["assessment_pk"]
+        )
+        if not permissions.can_read_strategy_text(self.request.user, assessment):
+            raise Http404
+        return assessment
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EvidenceLink.objects.none()
+        return (
+            EvidenceLink.objects.filter(score__assessment=self.get_assessment())
+            .select_related("score__principle", "passage")
+            .order_by("pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        if not getattr(self, "swagger_fake_view", False):
+            kwargs["assessment"] = self.get_assessment()
+        return super().get_serializer(*args, **kwargs)
+
+    @extend_schema(responses={201: EvidenceLinkSerializer, 400: ERROR, 403: ERROR, 404: ERROR})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        score = Score.objects.select_related("assessment").get(pk=data["score"].pk)
+        try:
+            if data["status"] == EvidenceLink.Status.DISMISSED:
+                link = evidence.suggestion_dismiss(
+                    score=score, passage=data["passage"], user=request.user
+                )
+            else:
+                link = evidence.evidence_link(
+                    score=score,
+                    passage=data["passage"],
+                    user=request.user,
+                    from_suggestion=data.get("from_suggestion", False),
+                )
+        except AssessmentLocked as exc:
+            return locked_response(exc)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise ValidationError(detail) from exc
+        link = self.get_queryset().get(pk=link.pk)
+        return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 403: ERROR, 404: ERROR})
+    def destroy(self, request, *args, **kwargs):
+        link = self.get_object()
+        try:
+            evidence.evidence_unlink(link=link, user=request.user)
+        except AssessmentLocked as exc:
+            return locked_response(exc)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReportViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions, selectors
+from .. import permissions, selectors, suggestions
 from ..forms import ScoreForm
 from ..models import Score
 from ..services import AssessmentLocked, ScoreConflict, score_save
@@ -21,18 +21,32 @@ def checklist(request, pk: int):
     unscored_only = request.GET.get("show") == "unscored"
     tag = request.GET.get("tag", "")
     data = selectors.checklist(assessment, unscored_only=unscored_only, tag=tag)
+    can_edit = permissions.can_edit_scores(request.user, assessment)
+    mapping = can_edit and permissions.can_read_strategy_text(request.user, assessment)
+    if mapping:
+        _attach_evidence(assessment, [score for entry in data.sections for score in entry.items])
     return render(
         request,
         "assessments/checklist.html",
         {
             "assessment": assessment,
             "checklist": data,
-            "can_edit": permissions.can_edit_scores(request.user, assessment),
+            "can_edit": can_edit,
+            "mapping": mapping,
             "can_see_history": permissions.can_see_history(request.user, assessment),
             "unscored_only": unscored_only,
             "tag": tag,
         },
     )
+
+
+def _attach_evidence(assessment, scores: list[Score]) -> None:
+    """Each shown item's linked passages and suggested ones (a fixed number of queries)."""
+    links = suggestions.linked_passages(scores)
+    suggested = suggestions.score_suggestions(assessment, scores)
+    for score in scores:
+        score.links = links.get(score.pk, [])
+        score.suggestions = suggested.get(score.pk, [])
 
 
 def _score_json(score: Score) -> dict:

@@ -163,11 +163,69 @@
     });
   }
 
+  // Evidence: "Use as evidence", "Not relevant" and "Unlink" post in the background and the
+  // server answers with the item's saved score and its evidence panel drawn again. An item
+  // with edits not yet saved is saved first: the server appends to what is saved, so the
+  // assessor's own text must be there before it.
+  const UNSAVED = ["dirty", "saving", "failed", "conflict", "invalid", "locked"];
+
+  async function evidenceAction(actionForm) {
+    const item = actionForm.closest(".item");
+    const scoreForm = item && item.querySelector("form[data-autosave]");
+    const panel = actionForm.closest("[data-evidence-panel]");
+    const status = panel.querySelector(".evidence-status");
+    if (scoreForm && UNSAVED.includes(scoreForm.dataset.state)) {
+      status.textContent = _("Save your changes to this item first; then try again.");
+      if (scoreForm.dataset.state === "dirty") save(scoreForm);
+      return;
+    }
+    status.textContent = text.saving;
+    let response = null;
+    try {
+      response = await fetch(actionForm.action, {
+        method: "POST",
+        body: new FormData(actionForm),
+        headers: { "X-Autosave": "1" },
+        credentials: "same-origin",
+      });
+    } catch (error) {
+      response = null;
+    }
+    let body = {};
+    try {
+      body = response ? await response.json() : {};
+    } catch (error) {
+      body = {};
+    }
+    if (body.status !== "saved") {
+      status.textContent = body.message || _("Not saved: no connection. Try again.");
+      return;
+    }
+    if (scoreForm) {
+      fill(scoreForm, body.score);
+      setStatus(scoreForm, "saved", text.saved);
+    }
+    updateProgress(body.progress);
+    const fresh = document.createRange().createContextualFragment(body.panel).firstElementChild;
+    panel.replaceWith(fresh);
+    bindEvidence(fresh);
+    fresh.querySelector(".evidence-status").textContent = body.message;
+  }
+
+  function bindEvidence(root) {
+    for (const actionForm of root.querySelectorAll("form[data-evidence-action]")) {
+      actionForm.addEventListener("submit", (event) => {
+        event.preventDefault();
+        evidenceAction(actionForm);
+      });
+    }
+  }
+  bindEvidence(document);
+
   // Warn before leaving with edits that are not saved yet.
   window.addEventListener("beforeunload", (event) => {
-    const unsaved = ["dirty", "saving", "failed", "conflict", "invalid", "locked"];
     const pending = document.querySelector(
-      unsaved.map((state) => `form[data-autosave][data-state="${state}"]`).join(", ")
+      UNSAVED.map((state) => `form[data-autosave][data-state="${state}"]`).join(", ")
     );
     if (pending) event.preventDefault();
   });

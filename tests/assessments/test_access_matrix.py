@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
@@ -34,6 +35,7 @@ from assessments.models import (
 from assessments.services import ScoreInput, assessment_create, assessment_transition, score_save
 from ctframework import roles
 from strategies.models import Strategy
+from strategies.services import document_upload
 from tests.factories import (
     JurisdictionFactory,
     ScoreScaleFactory,
@@ -52,6 +54,12 @@ STATUSES = (DRAFT, IN_REVIEW, SHARED, FINALIZED)
 
 MALTA_TITLE = "Malta National Counter-Terrorism Strategy 2024"
 KENYA_TITLE = "Kenya National Strategy to Counter Violent Extremism"
+
+
+STRATEGY_TEXT = (
+    "Protecting ferries\n\nThe ferry operators will screen passengers and vehicles at every "
+    "port, and crews will be trained to report suspicious behaviour to the coastguard."
+)
 
 
 def secret(status) -> str:
@@ -226,8 +234,14 @@ def world(malta, kenya, assessor, reviewer, framework):
         status: make_report(assessment, f"PDF stand-in: {secret(status)}")
         for status, assessment in assessments.items()
     }
+    document, _created = document_upload(
+        strategy=strategy,
+        user=assessor,
+        file=SimpleUploadedFile("strategy.txt", STRATEGY_TEXT.encode()),
+    )
     return SimpleNamespace(
         strategy=strategy,
+        document=document,
         framework=framework,
         principle=framework.principles.order_by("order").first(),
         assessments=assessments,
@@ -279,10 +293,20 @@ PAGES = {
     "strategies:detail": lambda w, a: reverse("strategies:detail", args=[w.strategy.pk]),
     "strategies:create": lambda w, a: reverse("strategies:create"),
     "strategies:edit": lambda w, a: reverse("strategies:edit", args=[w.strategy.pk]),
+    "strategies:reader": lambda w, a: reverse("strategies:reader", args=[w.strategy.pk]),
+    "strategies:passage-search": lambda w, a: reverse("strategies:passage-search") + "?q=ferry",
+    "strategies:document-status": lambda w, a: reverse(
+        "strategies:document-status", args=[w.document.pk]
+    ),
+    "strategies:document-download": lambda w, a: reverse(
+        "strategies:document-download", args=[w.document.pk]
+    ),
     "assessments:list": lambda w, a: reverse("assessments:list"),
     "assessments:create": lambda w, a: reverse("assessments:create", args=[w.strategy.pk]),
     "assessments:detail": lambda w, a: reverse("assessments:detail", args=[a.pk]),
     "assessments:checklist": lambda w, a: reverse("assessments:checklist", args=[a.pk]),
+    "assessments:reader": lambda w, a: reverse("assessments:reader", args=[a.pk]),
+    "assessments:coverage": lambda w, a: reverse("assessments:coverage", args=[a.pk]),
     "assessments:score-history": lambda w, a: reverse(
         "assessments:score-history", args=[a.pk, first_score(a).pk]
     ),
@@ -307,6 +331,8 @@ PAGES = {
 ASSESSMENT_PAGES = {
     "assessments:detail",
     "assessments:checklist",
+    "assessments:reader",
+    "assessments:coverage",
     "assessments:score-history",
     "assessments:export",
     "assessments:report-status",
@@ -320,6 +346,11 @@ NOT_PAGES = {
     "assessments:reopen",
     "assessments:observation-add",
     "assessments:report-request",
+    "assessments:evidence-link",
+    "assessments:evidence-unlink",
+    "assessments:suggestion-dismiss",
+    "strategies:document-upload",
+    "strategies:document-delete",
     "login",
     "logout",
     "password_change",
@@ -371,6 +402,40 @@ MATRIX = [
     ("strategies:edit",             "ministry_kenya",  HIDDEN),
     ("strategies:edit",             "kenya_assessor",  HIDDEN),
 
+    # The strategy's text: whoever sees the strategy (its jurisdiction), read-only.
+    ("strategies:reader",           "anonymous",       LOGIN),
+    ("strategies:reader",           "admin_user",      OK),
+    ("strategies:reader",           "assessor",        OK),
+    ("strategies:reader",           "reviewer",        OK),
+    ("strategies:reader",           "ministry_malta",  OK),
+    ("strategies:reader",           "ministry_kenya",  HIDDEN),
+    ("strategies:reader",           "kenya_assessor",  HIDDEN),
+
+    ("strategies:document-status",  "anonymous",       LOGIN),
+    ("strategies:document-status",  "admin_user",      OK),
+    ("strategies:document-status",  "assessor",        OK),
+    ("strategies:document-status",  "reviewer",        OK),
+    ("strategies:document-status",  "ministry_malta",  OK),
+    ("strategies:document-status",  "ministry_kenya",  HIDDEN),
+    ("strategies:document-status",  "kenya_assessor",  HIDDEN),
+
+    ("strategies:document-download", "anonymous",      LOGIN),
+    ("strategies:document-download", "admin_user",     OK),
+    ("strategies:document-download", "assessor",       OK),
+    ("strategies:document-download", "reviewer",       OK),
+    ("strategies:document-download", "ministry_malta", OK),
+    ("strategies:document-download", "ministry_kenya", HIDDEN),
+    ("strategies:document-download", "kenya_assessor", HIDDEN),
+
+    # Everyone signed in may search; the results are scoped (part 2).
+    ("strategies:passage-search",   "anonymous",       LOGIN),
+    ("strategies:passage-search",   "admin_user",      OK),
+    ("strategies:passage-search",   "assessor",        OK),
+    ("strategies:passage-search",   "reviewer",        OK),
+    ("strategies:passage-search",   "ministry_malta",  OK),
+    ("strategies:passage-search",   "ministry_kenya",  OK),
+    ("strategies:passage-search",   "kenya_assessor",  OK),
+
     ("assessments:list",            "anonymous",       LOGIN),
     ("assessments:list",            "admin_user",      OK),
     ("assessments:list",            "assessor",        OK),
@@ -403,6 +468,23 @@ MATRIX = [
     ("assessments:checklist",       "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:checklist",       "ministry_kenya",  HIDDEN),
     ("assessments:checklist",       "kenya_assessor",  HIDDEN),
+
+    # The reader and the coverage map show the strategy's text beside the assessment.
+    ("assessments:reader",          "anonymous",       LOGIN),
+    ("assessments:reader",          "admin_user",      OK),
+    ("assessments:reader",          "assessor",        OK),
+    ("assessments:reader",          "reviewer",        OK),
+    ("assessments:reader",          "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:reader",          "ministry_kenya",  HIDDEN),
+    ("assessments:reader",          "kenya_assessor",  HIDDEN),
+
+    ("assessments:coverage",        "anonymous",       LOGIN),
+    ("assessments:coverage",        "admin_user",      OK),
+    ("assessments:coverage",        "assessor",        OK),
+    ("assessments:coverage",        "reviewer",        OK),
+    ("assessments:coverage",        "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:coverage",        "ministry_kenya",  HIDDEN),
+    ("assessments:coverage",        "kenya_assessor",  HIDDEN),
 
     # The history names the assessors: the assessment team and administrators only.
     ("assessments:score-history",   "anonymous",       LOGIN),
@@ -527,8 +609,8 @@ def test_the_matrix_has_one_row_per_page_and_persona():
     rows = [(page, persona) for page, persona, _ in MATRIX]
     assert len(rows) == len(set(rows)), "a page × persona row appears twice"
     assert set(rows) == {(page, persona) for page in PAGES for persona in PERSONAS}
-    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 133
-    assert len(CASES) == 259  # 13 pages × 7 personas + 6 assessment pages × 7 × 4 statuses
+    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 175
+    assert len(CASES) == 343  # 17 pages × 7 personas + 8 assessment pages × 7 × 4 statuses
 
 
 def test_the_matrix_covers_every_page_of_the_app():

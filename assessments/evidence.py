@@ -1,0 +1,138 @@
+"""Writes that tie strategy passages to scores: link and unlink evidence, dismiss or restore
+a suggestion.
+
+Linking fills the score's evidence (the passage's text) and location ("p. 12, ¶ 45")
+through score_save, so it is versioned and in the item's history like any edit. It appends
+to what is saved now, under the score's row lock, and so never overwrites anyone's text;
+an editor whose page holds an older version is told of the change on their next save.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from strategies.models import Passage
+
+from . import permissions
+from .models import Assessment, EvidenceLink, Score
+from .services import AssessmentLocked, ScoreInput, score_save
+
+EVIDENCE_SEPARATOR = "\n\n"
+LOCATION_SEPARATOR = "; "
+
+
+def _locked_score(score: Score, user) -> Score:
+    """The score, row-locked after its assessment (the order score_save locks in)."""
+    assessment = (
+        Assessment.objects.select_related("strategy")
+        .select_for_update(of=("self",))
+        .get(pk=score.assessment_id)
+    )
+    if not permissions.can_edit_scores(user, assessment):
+        raise AssessmentLocked(
+            _("This assessment is finalized and read-only.")
+            if assessment.is_finalized
+            else _("You cannot change the evidence of this assessment in its current state.")
+        )
+    return Score.objects.select_for_update().select_related("level", "assessment").get(pk=score.pk)
+
+
+def _check_passage(score: Score, passage: Passage) -> None:
+    if passage.strategy_id != score.assessment.strategy_id:
+        raise ValidationError({"passage": _("This passage is not from the assessed strategy.")})
+    if passage.kind != Passage.Kind.PARAGRAPH:
+        raise ValidationError({"passage": _("Headings cannot be linked as evidence.")})
+
+
+def _input(score: Score, *, evidence: str, location: str) -> ScoreInput:
+    return ScoreInput(
+        level=score.level,
+        justification=score.justification,
+        evidence=evidence,
+        location=location,
+        recommendation=score.recommendation,
+    )
+
+
+def _joined(current: str, addition: str, separator: str) -> str:
+    if addition in current.split(separator):
+        return current
+    return f"{current}{separator}{addition}" if current.strip() else addition
+
+
+def _without(current: str, removal: str, separator: str) -> str:
+    parts = current.split(separator)
+    if removal in parts:
+        parts.remove(removal)
+    return separator.join(parts)
+
+
+def evidence_link(
+    *, score: Score, passage: Passage, user, from_suggestion: bool = False
+) -> EvidenceLink:
+    """Link a passage to a score as evidence and add its text and location to the score.
+
+    A passage already linked stays linked once; a dismissed suggestion becomes evidence.
+    """
+    with transaction.atomic():
+        current = _locked_score(score, user)
+        _check_passage(current, passage)
+        link = EvidenceLink.objects.filter(score=current, passage=passage).first()
+        if link is not None and link.status == EvidenceLink.Status.LINKED:
+            return link
+        score_save(
+            score=current,
+            user=user,
+            expected_version=current.version,
+            data=_input(
+                current,
+                evidence=_joined(current.evidence, passage.text, EVIDENCE_SEPARATOR),
+                location=_joined(current.location, str(passage.location), LOCATION_SEPARATOR),
+            ),
+        )
+        if link is None:
+            link = EvidenceLink(score=current, passage=passage)
+        link.status = EvidenceLink.Status.LINKED
+        link.from_suggestion = from_suggestion
+        link.created_by = user
+        link.save()
+    return link
+
+
+def evidence_unlink(*, link: EvidenceLink, user) -> None:
+    """Remove a link. For evidence, the passage's text and location leave the score too,
+    where they still stand as they were added; a dismissed suggestion may be suggested again."""
+    with transaction.atomic():
+        current = _locked_score(link.score, user)
+        link = EvidenceLink.objects.select_related("passage").get(pk=link.pk)
+        if link.status == EvidenceLink.Status.LINKED:
+            passage = link.passage
+            score_save(
+                score=current,
+                user=user,
+                expected_version=current.version,
+                data=_input(
+                    current,
+                    evidence=_without(current.evidence, passage.text, EVIDENCE_SEPARATOR),
+                    location=_without(current.location, str(passage.location), LOCATION_SEPARATOR),
+                ),
+            )
+        link.delete()
+
+
+def suggestion_dismiss(*, score: Score, passage: Passage, user) -> EvidenceLink:
+    """Record that a suggested passage does not address the score's principle; it is not
+    suggested for it again. A passage linked as evidence is unlinked first, not dismissed."""
+    with transaction.atomic():
+        current = _locked_score(score, user)
+        _check_passage(current, passage)
+        link, _created = EvidenceLink.objects.get_or_create(
+            score=current,
+            passage=passage,
+            defaults={"status": EvidenceLink.Status.DISMISSED, "created_by": user},
+        )
+        if link.status == EvidenceLink.Status.LINKED:
+            raise ValidationError(
+                {"passage": _("This passage is linked as evidence; unlink it instead.")}
+            )
+    return link

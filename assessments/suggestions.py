@@ -1,0 +1,175 @@
+"""Reads for mapping a strategy against an assessment's principles: ranked suggestions, the
+strategy reader with each passage's linked principles, and the coverage map.
+
+Callers have already checked that the user may see the assessment and its strategy
+(permissions.can_read_strategy_text); everything here stays within that one strategy.
+"""
+
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+
+from strategies.models import Passage, StrategyDocument
+from strategies.ranking import PassageIndex, QueryBuilder
+
+from .models import Assessment, EvidenceLink, Score
+from .selectors import assessment_scores, related_guidance
+
+SUGGESTIONS_SHOWN = 3
+_INDEX_CACHE_SIZE = 16
+_indexes: OrderedDict[int, tuple[tuple, PassageIndex]] = OrderedDict()
+_queries: dict[tuple, dict[str, float]] = {}
+
+
+@dataclass
+class Suggestion:
+    passage: Passage
+    relevance: float
+
+
+def principle_query(principle, tags, related) -> dict[str, float]:
+    """The weighted terms a principle's passages are searched with (cached per content)."""
+    key = (principle.pk, hash(principle.title), hash(principle.text), tuple(t.pk for t in tags))
+    key += tuple((other.pk, ref.strength) for other, ref in related)
+    query = _queries.get(key)
+    if query is None:
+        builder = QueryBuilder()
+        builder.add(principle.title, QueryBuilder.TITLE).add(principle.text, QueryBuilder.TEXT)
+        for tag in tags:
+            builder.add(tag.name, QueryBuilder.TAG)
+        for other, ref in related:
+            builder.add(other.text, QueryBuilder.RELATED * ref.strength / 10)
+        query = _queries[key] = builder.expand().build()
+    return query
+
+
+def strategy_index(strategy_id: int) -> PassageIndex:
+    """The ranking index of a strategy's ready documents, rebuilt when one changes."""
+    key = tuple(
+        StrategyDocument.objects.filter(
+            strategy_id=strategy_id, status=StrategyDocument.Status.READY
+        )
+        .order_by("pk")
+        .values_list("pk", "extracted_at")
+    )
+    cached = _indexes.get(strategy_id)
+    if cached is not None and cached[0] == key:
+        _indexes.move_to_end(strategy_id)
+        return cached[1]
+    rows = []
+    if key:
+        rows = list(
+            Passage.objects.filter(
+                document_id__in=[pk for pk, _ in key], kind=Passage.Kind.PARAGRAPH
+            )
+            .order_by("document_id", "position")
+            .values_list("pk", "terms")
+        )
+    index = PassageIndex(rows)
+    _indexes[strategy_id] = (key, index)
+    while len(_indexes) > _INDEX_CACHE_SIZE:
+        _indexes.popitem(last=False)
+    return index
+
+
+def score_suggestions(
+    assessment: Assessment, scores: list[Score], *, limit: int = SUGGESTIONS_SHOWN
+) -> dict[int, list[Suggestion]]:
+    """For each score, the passages most likely to address its principle, best first;
+    passages already linked to it or dismissed for it are left out.
+
+    Scores carry their principle with prefetched tags; `score.related` (crosswalk pairs)
+    is used when the caller attached it, else read here.
+    """
+    index = strategy_index(assessment.strategy_id)
+    if not index.size or not scores:
+        return {}
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for score_id, passage_id in EvidenceLink.objects.filter(
+        score__in=[s.pk for s in scores]
+    ).values_list("score_id", "passage_id"):
+        excluded[score_id].add(passage_id)
+    missing = [s.principle_id for s in scores if not hasattr(s, "related")]
+    related = related_guidance(missing) if missing else {}
+    ranked = {}
+    for score in scores:
+        pairs = score.related if hasattr(score, "related") else related.get(score.principle_id, [])
+        query = principle_query(score.principle, list(score.principle.tags.all()), pairs)
+        ranked[score.pk] = index.rank(query, limit=limit, exclude=excluded[score.pk])
+    wanted = {r.passage_id for found in ranked.values() for r in found}
+    passages = Passage.objects.select_related("document").in_bulk(wanted)
+    return {
+        score_id: [Suggestion(passages[r.passage_id], r.score) for r in found]
+        for score_id, found in ranked.items()
+    }
+
+
+def linked_passages(scores: list[Score]) -> dict[int, list[EvidenceLink]]:
+    """Each score's evidence links, in document order, with their passages."""
+    links = defaultdict(list)
+    for link in EvidenceLink.objects.filter(
+        score__in=[s.pk for s in scores], status=EvidenceLink.Status.LINKED
+    ).select_related("passage__document"):
+        links[link.score_id].append(link)
+    return links
+
+
+@dataclass
+class ReaderDocument:
+    document: StrategyDocument
+    passages: list[Passage] = field(default_factory=list)
+
+
+def reader(assessment: Assessment, *, query: str = "") -> list[ReaderDocument]:
+    """The strategy's ready documents with their passages in order; each passage has
+    `.linked` (the scores of this assessment it is evidence for)."""
+    documents = list(
+        assessment.strategy.documents.filter(status=StrategyDocument.Status.READY).order_by("pk")
+    )
+    passages = Passage.objects.filter(document__in=documents).order_by("document_id", "position")
+    if query:
+        from strategies.selectors import matching_passages
+
+        passages = matching_passages(passages, query)
+    links = defaultdict(list)
+    for link in EvidenceLink.objects.filter(
+        score__assessment=assessment,
+        status=EvidenceLink.Status.LINKED,
+        passage__document__in=documents,
+    ).select_related("score__principle"):
+        links[link.passage_id].append(link)
+    by_document = {d.pk: ReaderDocument(d) for d in documents}
+    for passage in passages:
+        passage.linked = sorted(links.get(passage.pk, []), key=lambda k: k.score.principle.order)
+        by_document[passage.document_id].passages.append(passage)
+    return list(by_document.values())
+
+
+@dataclass
+class Coverage:
+    with_evidence: list[Score]
+    without_evidence: list[Score]
+    unmapped: list[Passage]
+    paragraphs: int
+
+
+def coverage(assessment: Assessment) -> Coverage:
+    """Which principles have evidence (linked passages or quoted text) and which have none,
+    and which paragraphs of the strategy are evidence for no principle of this assessment."""
+    scores = list(assessment_scores(assessment))
+    links = linked_passages(scores)
+    with_evidence, without_evidence = [], []
+    for score in scores:
+        score.links = links.get(score.pk, [])
+        (with_evidence if score.links or score.evidence.strip() else without_evidence).append(score)
+    linked_ids = {link.passage_id for found in links.values() for link in found}
+    paragraphs = list(
+        Passage.objects.filter(
+            strategy=assessment.strategy,
+            document__status=StrategyDocument.Status.READY,
+            kind=Passage.Kind.PARAGRAPH,
+        )
+        .select_related("document")
+        .order_by("document_id", "position")
+    )
+    unmapped = [p for p in paragraphs if p.pk not in linked_ids]
+    return Coverage(with_evidence, without_evidence, unmapped, len(paragraphs))

@@ -1,0 +1,145 @@
+"""Split a document's text into passages: paragraphs and headings, each with its page.
+
+The formats differ in what they tell us. A DOCX names its headings (styles) and its
+paragraphs; plain text separates paragraphs by blank lines and pages by form feeds; a PDF
+only places lines on a page, so paragraphs are found from the vertical gaps between lines
+(see pdf.py). What is common to all three lives here.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .errors import UnreadableDocument
+from .formats import DOCX, PDF, TEXT, decode_text
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+
+MAX_HEADING_WORDS = 15
+MAX_PASSAGE_CHARS = 6000  # longer blocks (a PDF without paragraph gaps) are cut at sentences
+_TERMINAL = tuple('.;:!?,"”’)]')
+_PAGE_NUMBER = re.compile(r"^\W*(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
+
+
+@dataclass
+class ExtractedPassage:
+    """One passage as read from the file, before it is stored."""
+
+    kind: str
+    text: str
+    page: int | None = None
+    heading: str = ""
+
+
+@dataclass
+class Extraction:
+    passages: list[ExtractedPassage]
+    page_count: int | None
+    pages_without_text: int = 0
+
+
+def extract_passages(data: bytes, fmt: str) -> Extraction:
+    """The document's passages in reading order, each under its nearest heading.
+
+    Raises UnreadableDocument when the file holds no text to map (a scan, an empty file).
+    """
+    if fmt == PDF:
+        from .pdf import pdf_blocks
+
+        blocks, page_count, empty_pages = pdf_blocks(data)
+    elif fmt == DOCX:
+        from .docx import docx_blocks
+
+        blocks, page_count, empty_pages = docx_blocks(data)
+    elif fmt == TEXT:
+        blocks, page_count, empty_pages = text_blocks(decode_text(data) or "")
+    else:
+        raise UnreadableDocument(_("Unknown document format %(format)s.") % {"format": fmt})
+    passages = _with_headings([p for block in blocks for p in _split_long(block)])
+    if sum(len(p.text) for p in passages if p.kind == PARAGRAPH) < 50:
+        if fmt == PDF:
+            raise UnreadableDocument(
+                _(
+                    "The PDF has no text layer: it seems to be scanned page images. Run it "
+                    "through OCR (most PDF tools can) and upload the result."
+                )
+            )
+        raise UnreadableDocument(_("The document contains no text to map."))
+    return Extraction(passages, page_count, empty_pages)
+
+
+def text_blocks(text: str) -> tuple[list[ExtractedPassage], int | None, int]:
+    """Plain text: form feeds separate pages, blank lines separate paragraphs. A file without
+    blank lines has one paragraph per line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = text.split("\f")
+    paged = len(pages) > 1
+    blank_separated = re.search(r"\n[ \t]*\n", text) is not None
+    blocks = []
+    for number, page in enumerate(pages, start=1):
+        chunks = re.split(r"\n[ \t]*\n", page) if blank_separated else page.split("\n")
+        for chunk in chunks:
+            paragraph = join_lines(chunk.split("\n"))
+            if paragraph and not _PAGE_NUMBER.match(paragraph):
+                blocks.append(
+                    ExtractedPassage(classify(paragraph), paragraph, number if paged else None)
+                )
+    empty = sum(1 for page in pages if not page.strip()) if paged else 0
+    return blocks, len(pages) if paged else None, empty
+
+
+def join_lines(lines: list[str]) -> str:
+    """One paragraph from its wrapped lines; a line broken after a hyphen ("counter-",
+    "ALD-") joins the next without a space, keeping the hyphen."""
+    text = ""
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if text.endswith("-") and text[-2:-1].isalnum():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def classify(text: str, *, looks_like_heading: bool | None = None) -> str:
+    """HEADING for a short line without closing punctuation, PARAGRAPH otherwise."""
+    if looks_like_heading is not None:
+        return HEADING if looks_like_heading else PARAGRAPH
+    words = len(text.split())
+    if words > MAX_HEADING_WORDS or len(text) > 150:
+        return PARAGRAPH
+    if words == 0 or text.endswith(_TERMINAL) or text[0].islower():
+        return PARAGRAPH
+    return HEADING
+
+
+def is_page_furniture(text: str) -> bool:
+    """A bare page number ("12", "Page 3 of 40")."""
+    return bool(_PAGE_NUMBER.match(text))
+
+
+def _split_long(passage: ExtractedPassage) -> list[ExtractedPassage]:
+    if len(passage.text) <= MAX_PASSAGE_CHARS:
+        return [passage]
+    parts, current = [], ""
+    for sentence in re.split(r"(?<=[.!?])\s+", passage.text):
+        if current and len(current) + len(sentence) > MAX_PASSAGE_CHARS:
+            parts.append(current)
+            current = ""
+        current = f"{current} {sentence}".strip()
+    parts.append(current)
+    return [ExtractedPassage(PARAGRAPH, part[:MAX_PASSAGE_CHARS], passage.page) for part in parts]
+
+
+def _with_headings(passages: list[ExtractedPassage]) -> list[ExtractedPassage]:
+    heading = ""
+    for passage in passages:
+        if passage.kind == HEADING:
+            heading = passage.text[:500]
+        else:
+            passage.heading = heading
+    return passages

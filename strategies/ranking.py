@@ -1,0 +1,162 @@
+"""Lexical ranking of strategy passages against a principle: Okapi BM25 over stemmed words.
+
+Passages are turned into index terms once, when a document is extracted (`index_terms`,
+stored on each passage). A query is a bag of weighted terms (`QueryBuilder`); `PassageIndex`
+ranks the passages of one strategy against it through an inverted index, so one ranking
+touches only the passages that share a term with the query.
+"""
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from .thesaurus import CONCEPTS
+
+K1 = 1.2
+B = 0.6  # strategies mix one-line measures and long paragraphs: length matters less
+HEADING_WEIGHT = 1.0
+EXPANSION_WEIGHT = 0.5  # a passage's heading counts, but less than its own words
+
+# Function words, and words every strategy and every principle use so often that they say
+# nothing about which principle a passage addresses.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each either few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just may me might more most must my myself no nor not now of off on
+    once only or other our ours ourselves out over own same shall she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up upon very was we were what when where whether which while who whom why will
+    with within without would you your yours yourself yourselves one two three four five
+    per cent percent e g i e etc including include includes well ensure ensuring
+    """.split()  # noqa: SIM905 - a word list reads better as words
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased content words of `text`, possessives dropped."""
+    found = []
+    for match in _WORD.finditer(text.lower()):
+        word = re.sub(r"['’]s?$", "", match.group())
+        if len(word) > 1 and word not in STOPWORDS:
+            found.append(word)
+    return found
+
+
+def index_terms(text: str) -> list[str]:
+    """The stemmed terms a passage is indexed under."""
+    return [_stem(word) for word in words(text)]
+
+
+def passage_terms(text: str, heading: str = "") -> str:
+    """What a passage stores for ranking: its terms, then `|`, then its heading's terms."""
+    own = " ".join(index_terms(text))
+    context = " ".join(index_terms(heading))
+    return f"{own} | {context}" if context else own
+
+
+@dataclass
+class Ranked:
+    passage_id: int
+    score: float
+
+
+class PassageIndex:
+    """BM25 over a fixed set of passages (one strategy's); built from stored terms."""
+
+    def __init__(self, passages: list[tuple[int, str]]):
+        self.ids: list[int] = []
+        self.lengths: list[float] = []
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for passage_id, stored in passages:
+            own, _, context = stored.partition(" | ")
+            counts: Counter = Counter(own.split())
+            for term in context.split():
+                counts[term] += HEADING_WEIGHT
+            row = len(self.ids)
+            self.ids.append(passage_id)
+            self.lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                self.postings[term].append((row, tf))
+        self.size = len(self.ids)
+        self.average_length = (sum(self.lengths) / self.size) if self.size else 0.0
+
+    def idf(self, term: str) -> float:
+        found = len(self.postings.get(term, ()))
+        return math.log(1 + (self.size - found + 0.5) / (found + 0.5))
+
+    def rank(self, query: dict[str, float], *, limit: int = 5, exclude=()) -> list[Ranked]:
+        """The best `limit` passages for the weighted query terms, best first."""
+        if not self.size:
+            return []
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            postings = self.postings.get(term)
+            if not postings:
+                continue
+            idf = self.idf(term) * weight
+            for row, tf in postings:
+                norm = K1 * (1 - B + B * self.lengths[row] / self.average_length)
+                scores[row] += idf * tf * (K1 + 1) / (tf + norm)
+        excluded = set(exclude)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        ranked = []
+        for row, score in best:
+            if self.ids[row] in excluded:
+                continue
+            ranked.append(Ranked(self.ids[row], score))
+            if len(ranked) == limit:
+                break
+        return ranked
+
+
+class QueryBuilder:
+    """The weighted terms a principle is searched with: its title counts most, then its text
+    and themes, then the texts it is linked to in the crosswalk."""
+
+    TITLE, TEXT, TAG, RELATED = 2.0, 1.0, 1.0, 0.35
+
+    def __init__(self):
+        self.weights: Counter = Counter()
+
+    def add(self, text: str, weight: float) -> "QueryBuilder":
+        for term, count in Counter(index_terms(text)).items():
+            # Repetition in a long text adds a little, not linearly.
+            self.weights[term] += weight * (1 + math.log(count))
+        return self
+
+    def expand(self, weight: float = EXPANSION_WEIGHT) -> "QueryBuilder":
+        """Add the other words of every thesaurus concept the query touches, each at
+        `weight` times the strongest query term that brought it in."""
+        added: dict[str, float] = {}
+        for term, term_weight in self.weights.items():
+            for related in _concept_neighbours().get(term, ()):
+                added[related] = max(added.get(related, 0.0), weight * term_weight)
+        for term, extra in added.items():
+            self.weights[term] += extra
+        return self
+
+    def build(self) -> dict[str, float]:
+        return dict(self.weights)
+
+
+@lru_cache(maxsize=1)
+def _concept_neighbours() -> dict[str, frozenset[str]]:
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for concept in CONCEPTS:
+        stems = {term for word in concept for term in index_terms(word)}
+        for stem in stems:
+            neighbours[stem] |= stems - {stem}
+    return {stem: frozenset(others) for stem, others in neighbours.items()}

@@ -1,0 +1,178 @@
+"""Writes for strategy documents: upload, text extraction into passages, removal."""
+
+import hashlib
+import logging
+import os
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import permissions
+
+from . import ranking
+from .extraction import UnreadableDocument, check_readable, detect_format, extract_passages
+from .models import Passage, Strategy, StrategyDocument
+
+logger = logging.getLogger(__name__)
+
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+
+
+def document_upload(*, strategy: Strategy, user, file) -> tuple[StrategyDocument, bool]:
+    """Store an uploaded strategy document and queue its text extraction.
+
+    1. Refuse unless the user may edit the strategy; refuse files over the size limit.
+    2. Recognise the format by content and open the file (password, damage): a file that
+       cannot be read is refused with a message and nothing is stored.
+    3. The same file uploaded again for the same strategy returns the stored document
+       (created is False); a failed earlier attempt at the same file is replaced.
+    """
+    if not permissions.can_edit_strategy(user, strategy):
+        raise PermissionDenied(_("You cannot add documents to this strategy."))
+    if file.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("The document is larger than 25 MB."))
+    data = file.read()
+    try:
+        fmt = detect_format(data)
+        check_readable(data, fmt)
+    except UnreadableDocument as exc:
+        raise ValidationError(str(exc)) from exc
+    sha256 = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        # One upload at a time per strategy, so two of the same file cannot both be stored.
+        Strategy.objects.select_for_update().filter(pk=strategy.pk).first()
+        existing = strategy.documents.filter(sha256=sha256).exclude(
+            status=StrategyDocument.Status.FAILED
+        )
+        if (found := existing.first()) is not None:
+            return found, False
+        for failed in strategy.documents.filter(sha256=sha256):
+            _delete_document(failed)
+        document = StrategyDocument(
+            strategy=strategy,
+            original_name=os.path.basename(file.name or "document")[:255] or "document",
+            format=fmt,
+            size=len(data),
+            sha256=sha256,
+            uploaded_by=user,
+        )
+        document.file.save(f"{uuid.uuid4().hex}.{fmt}", ContentFile(data), save=False)
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
+        transaction.on_commit(lambda: _enqueue(document.pk))
+    document.refresh_from_db()  # embedded (eager) mode has extracted it already
+    return document, True
+
+
+def _enqueue(document_id: int) -> None:
+    from .tasks import extract_document
+
+    extract_document.delay(document_id)
+
+
+def document_extract(*, document_id: int) -> StrategyDocument:
+    """Extract a queued document's text into passages. Safe to run twice: passages are
+    replaced in one transaction, so a document has all its passages or none."""
+    with transaction.atomic():
+        document = StrategyDocument.objects.select_for_update().get(pk=document_id)
+        if document.status in (StrategyDocument.Status.READY, StrategyDocument.Status.FAILED):
+            return document
+        document.status = StrategyDocument.Status.EXTRACTING
+        document.attempts += 1
+        document.save(update_fields=["status", "attempts"])
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        extraction = extract_passages(data, document.format)
+    except (UnreadableDocument, OSError) as exc:
+        message = str(exc) if isinstance(exc, UnreadableDocument) else _("The file is missing.")
+        document_mark_failed(document_id=document_id, message=message)
+        return StrategyDocument.objects.get(pk=document_id)
+    with transaction.atomic():
+        document = StrategyDocument.objects.select_for_update().get(pk=document_id)
+        document.passages.all().delete()
+        Passage.objects.bulk_create(
+            (
+                Passage(
+                    document=document,
+                    strategy_id=document.strategy_id,
+                    position=position,
+                    page=passage.page,
+                    kind=passage.kind,
+                    heading=passage.heading,
+                    text=passage.text,
+                    terms=ranking.passage_terms(passage.text, passage.heading),
+                )
+                for position, passage in enumerate(extraction.passages, start=1)
+            ),
+            batch_size=500,
+        )
+        document.status = StrategyDocument.Status.READY
+        document.error = ""
+        document.page_count = extraction.page_count
+        document.pages_without_text = extraction.pages_without_text
+        document.extracted_at = timezone.now()
+        document.save()
+    return document
+
+
+def document_mark_failed(*, document_id: int, message: str) -> None:
+    """Record why a document could not be read, and drop its file and any passages: a
+    document that failed keeps only its name and the message."""
+    with transaction.atomic():
+        document = StrategyDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == StrategyDocument.Status.READY:
+            return
+        document.passages.all().delete()
+        if document.file:
+            document.file.delete(save=False)
+        document.status = StrategyDocument.Status.FAILED
+        document.error = message
+        document.save()
+
+
+@transaction.atomic
+def document_delete(*, document: StrategyDocument, user) -> None:
+    """Remove a document and its passages, unless a passage is linked as evidence."""
+    from assessments.models import EvidenceLink
+
+    if not permissions.can_edit_strategy(user, document.strategy):
+        raise PermissionDenied(_("You cannot remove documents of this strategy."))
+    links = EvidenceLink.objects.filter(passage__document=document)
+    linked = links.filter(status=EvidenceLink.Status.LINKED).count()
+    if linked:
+        raise ValidationError(
+            _(
+                "%(count)s passages of this document are linked as evidence in assessments; "
+                "unlink them first."
+            )
+            % {"count": linked}
+        )
+    links.delete()
+    _delete_document(document)
+
+
+def _delete_document(document: StrategyDocument) -> None:
+    if document.file:
+        document.file.delete(save=False)
+    document.delete()
+
+
+def documents_requeue_pending() -> int:
+    """Queue extraction again for documents that are waiting or were interrupted."""
+    pending = StrategyDocument.objects.filter(
+        Q(status=StrategyDocument.Status.QUEUED) | Q(status=StrategyDocument.Status.EXTRACTING)
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    pending.update(status=StrategyDocument.Status.QUEUED)
+    for document_id in ids:
+        _enqueue(document_id)
+    return len(ids)
