@@ -16,6 +16,7 @@ from .selectors import assessment_scores, related_guidance
 
 SUGGESTIONS_SHOWN = 3
 _INDEX_CACHE_SIZE = 16
+_QUERY_CACHE_SIZE = 5000
 _indexes: OrderedDict[int, tuple[tuple, PassageIndex]] = OrderedDict()
 _queries: dict[tuple, dict[str, float]] = {}
 
@@ -38,6 +39,8 @@ def principle_query(principle, tags, related) -> dict[str, float]:
             builder.add(tag.name, QueryBuilder.TAG)
         for other, ref in related:
             builder.add(other.text, QueryBuilder.RELATED * ref.strength / 10)
+        if len(_queries) >= _QUERY_CACHE_SIZE:
+            _queries.clear()
         query = _queries[key] = builder.expand().build()
     return query
 
@@ -150,6 +153,10 @@ class Coverage:
     without_evidence: list[Score]
     unmapped: list[Passage]
     paragraphs: int
+
+    @property
+    def principles(self) -> int:
+        return len(self.with_evidence) + len(self.without_evidence)
 
 
 def coverage(assessment: Assessment) -> Coverage:

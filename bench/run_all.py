@@ -14,6 +14,7 @@ BENCH = Path(__file__).resolve().parent
 SCRIPTS = [
     "checklist.py",
     "report.py",
+    "documents.py",
 ]
 
 
