@@ -56,7 +56,7 @@ def fresh_database(url: str) -> None:
     parts = urlsplit(url)
     args = ["psql", "-q", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
     args += ["-U", parts.username or "postgres", "-d", "postgres"]
-    for sql in (f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}"):
+    for sql in (f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {BENCH_DB}"):
         subprocess.run([*args, "-c", sql], check=True)
 
 
@@ -71,18 +71,20 @@ def make_pdf(pages: int) -> bytes:
         "body { font: 11pt/1.35 'DejaVu Serif', serif } p { margin: 0 0 .7em } "
         "h2 { font-size: 14pt; margin: 1em 0 .4em } .end { break-before: page }"
     )
-    body, copy = [], 0
-    while True:
-        copy += 1
-        for text in paragraphs:
-            if len(text.split()) < 16 and not text.endswith("."):
-                body.append(f"<h2>{html.escape(text)} ({copy})</h2>")
-            else:
-                body.append(f"<p>{html.escape(text)} (Edition {copy}.)</p>")
-        document = HTML(string=f"<style>{style}</style>{''.join(body)}").render()
-        if len(document.pages) >= pages:
-            break
-    # Trim to the exact page count by rendering only what fits.
+
+    def render(copies: int):
+        body = []
+        for copy in range(1, copies + 1):
+            for text in paragraphs:
+                if len(text.split()) < 16 and not text.endswith("."):
+                    body.append(f"<h2>{html.escape(text)} ({copy})</h2>")
+                else:
+                    body.append(f"<p>{html.escape(text)} (Edition {copy}.)</p>")
+        return body, HTML(string=f"<style>{style}</style>{''.join(body)}").render()
+
+    _, one = render(1)
+    body, document = render(pages // len(one.pages) + 1)
+    # Trim to the exact page count: keep the blocks that fit, render once more.
     while len(document.pages) > pages:
         body = body[: int(len(body) * pages / len(document.pages))]
         document = HTML(string=f"<style>{style}</style>{''.join(body)}").render()
@@ -122,8 +124,8 @@ def main() -> int:
     from strategies.extraction import check_readable, detect_format, extract_passages
     from tests.factories import JurisdictionFactory, StrategyFactory, UserFactory
 
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    logging.getLogger("celery").setLevel(logging.WARNING)
+    for noisy in ("fontTools", "weasyprint", "celery"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
     call_command("loaddata", "valletta-principles-2025", "valletta-2025-crosswalk", verbosity=0)
     call_command("loaddata", "score-scales", verbosity=0)

@@ -41,3 +41,19 @@ def test_example_assessment_is_created_once(malta, kenya):
     assert assessment.scores.count() == 42
     assert list(assessment.assessors.values_list("username", flat=True)) == ["assessor"]
     assert assessment.reviewer.username == "reviewer"
+
+
+def test_the_example_strategy_has_its_text_extracted_once(
+    malta, kenya, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("loaddata", "score-scales", "valletta-principles-2025", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_demo_users", stdout=StringIO())
+    call_command("create_demo_users", stdout=StringIO())
+    from strategies.models import StrategyDocument
+
+    document = StrategyDocument.objects.get()
+    assert document.status == StrategyDocument.Status.READY
+    assert document.passages.filter(kind="paragraph").count() == 81
+    assert document.passages.filter(kind="heading").count() == 27

@@ -2,8 +2,11 @@
 the demo assessor an example assessment to work on."""
 
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -11,8 +14,12 @@ from assessments.services import access_grant, assessment_create
 from ctframework import roles
 from principles.models import Framework
 from strategies.models import Jurisdiction, Strategy
+from strategies.services import document_upload
 
 EXAMPLE_TITLE = "Example national counter-terrorism strategy (fictional, for demonstration)"
+EXAMPLE_DOCUMENT = (
+    Path(settings.BASE_DIR) / "tests" / "strategies" / "evaluation" / "fictional_strategy.txt"
+)
 
 # username, role, jurisdictions granted
 DEMO_ACCOUNTS = [
@@ -32,8 +39,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        from django.conf import settings
-
         if settings.PRODUCTION:
             raise CommandError("Demo accounts are never created in production.")
         User = get_user_model()
@@ -67,10 +72,20 @@ class Command(BaseCommand):
             language="en",
             year_adopted=2025,
         )
+        assessor = User.objects.get(username="assessor")
         assessment_create(
             strategy=strategy,
             framework=framework,
-            created_by=User.objects.get(username="assessor"),
+            created_by=assessor,
             reviewer=User.objects.get(username="reviewer"),
         )
         self.stdout.write(f"Example assessment: {strategy.title} against {framework}.")
+        # The fictional strategy written for the suggestion evaluation doubles as the
+        # example's document, so the reader, suggestions and coverage map have text.
+        if EXAMPLE_DOCUMENT.exists():
+            document_upload(
+                strategy=strategy,
+                user=assessor,
+                file=SimpleUploadedFile(EXAMPLE_DOCUMENT.name, EXAMPLE_DOCUMENT.read_bytes()),
+            )
+            self.stdout.write(f"Example document: {EXAMPLE_DOCUMENT.name}.")
