@@ -34,7 +34,12 @@ def _locked_score(score: Score, user) -> Score:
             if assessment.is_finalized
             else _("You cannot change the evidence of this assessment in its current state.")
         )
-    return Score.objects.select_for_update().select_related("level", "assessment").get(pk=score.pk)
+    # Only the score's row: its level is a nullable join, which PostgreSQL cannot lock.
+    return (
+        Score.objects.select_for_update(of=("self",))
+        .select_related("level", "assessment")
+        .get(pk=score.pk)
+    )
 
 
 def _check_passage(score: Score, passage: Passage) -> None:

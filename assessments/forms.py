@@ -27,7 +27,7 @@ class ScoreForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea,
     )
-    location = forms.CharField(label=_("Location (page, section)"), required=False, max_length=200)
+    location = forms.CharField(label=_("Location (page, section)"), required=False, max_length=1000)
     recommendation = forms.CharField(
         label=_("Recommendation"), required=False, max_length=5000, widget=forms.Textarea
     )

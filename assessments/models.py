@@ -183,7 +183,8 @@ class Score(models.Model):
     )
     justification = models.TextField(_("justification"), blank=True, max_length=5000)
     evidence = models.TextField(_("evidence"), blank=True, max_length=20000)
-    location = models.CharField(_("location in the strategy"), max_length=200, blank=True)
+    # Long enough for the locations of many linked passages ("p. 12, ¶ 45; p. 13, ¶ 50; …").
+    location = models.CharField(_("location in the strategy"), max_length=1000, blank=True)
     recommendation = models.TextField(_("recommendation"), blank=True, max_length=5000)
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_by = models.ForeignKey(
@@ -252,7 +253,7 @@ class EvidenceLink(models.Model):
 
     def save(self, *args, **kwargs):
         if Assessment.objects.filter(
-            score__pk=self.score_id, status=Assessment.Status.FINALIZED
+            scores__pk=self.score_id, status=Assessment.Status.FINALIZED
         ).exists():
             raise ValidationError(_("The evidence of a finalized assessment is read-only."))
         super().save(*args, **kwargs)

@@ -102,7 +102,7 @@ def _clean_input(assessment: Assessment, data: ScoreInput) -> ScoreInput:
         errors["level"] = _("This level belongs to another scale.")
     if data.level is not None and not data.justification.strip():
         errors["justification"] = _("A score needs a short justification.")
-    limits = {"justification": 5000, "evidence": 20000, "location": 200, "recommendation": 5000}
+    limits = {"justification": 5000, "evidence": 20000, "location": 1000, "recommendation": 5000}
     for name, limit in limits.items():
         if len(getattr(data, name)) > limit:
             errors[name] = _("At most %(limit)s characters.") % {"limit": limit}

@@ -16,7 +16,7 @@ SEARCH_LIMIT = 100
 def matching_passages(passages: QuerySet[Passage], query: str) -> QuerySet[Passage]:
     """The passages that match every word of `query` (PostgreSQL: English full-text search
     over the indexed text, best first; SQLite: each word as a substring, in order)."""
-    query = query.strip()[:200]
+    query = query.replace("\x00", " ").strip()[:200]  # PostgreSQL refuses NUL in text
     if not re.search(r"\w", query):
         return passages.none()
     if connection.vendor == "postgresql":

@@ -189,6 +189,9 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
+        # Not the model's unique (score, passage) check: linking a linked passage again is a
+        # no-op and linking a dismissed one turns it into evidence (assessments.evidence).
+        validators = []
 
     def __init__(self, *args, assessment=None, **kwargs):
         super().__init__(*args, **kwargs)

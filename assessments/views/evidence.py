@@ -1,8 +1,11 @@
 """Mapping the strategy against the assessment: the reader, evidence links, suggestions
 and the coverage map."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +20,31 @@ from ..evidence import evidence_link, evidence_unlink, suggestion_dismiss
 from ..models import Assessment, EvidenceLink, Score
 from ..services import AssessmentLocked
 from .checklist import _progress, _score_json
+
+
+def _editable(request, pk: int) -> Assessment:
+    """The assessment, if the user may change its evidence now; PermissionDenied otherwise
+    (answered as JSON to the checklist script by the caller's decorator)."""
+    assessment = _assessment_with_text(request.user, pk)
+    if not permissions.can_edit_scores(request.user, assessment):
+        raise PermissionDenied(_("You cannot change the evidence of this assessment."))
+    return assessment
+
+
+def _json_refusals(view):
+    """The checklist script gets a refusal as JSON it can show, not an HTML error page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            if request.headers.get("X-Autosave") != "1":
+                raise
+            message = str(exc) or _("You cannot change the evidence of this assessment.")
+            return JsonResponse({"status": "locked", "message": message}, status=403)
+
+    return wrapped
 
 
 def _assessment_with_text(user, pk: int) -> Assessment:
@@ -115,11 +143,11 @@ def _scores_of(assessment: Assessment, ids) -> list[Score]:
 
 
 @require_POST
+@_json_refusals
 def evidence_link_view(request, pk: int):
-    """Link one passage to one or more principles (`score` repeated) as evidence."""
-    assessment = _assessment_with_text(request.user, pk)
-    if not permissions.can_edit_scores(request.user, assessment):
-        raise PermissionDenied
+    """Link one passage to one or more principles (`score` repeated) as evidence: all of
+    them, or none when one is refused."""
+    assessment = _editable(request, pk)
     passage = _passage(assessment, request.POST.get("passage"))
     scores = _scores_of(assessment, request.POST.getlist("score"))
     from_suggestion = request.POST.get("from_suggestion") == "1"
@@ -137,10 +165,14 @@ def evidence_link_view(request, pk: int):
     if not anchor:
         anchor = f"#item-{scores[0].principle.code}"
     try:
-        for score in scores:
-            evidence_link(
-                score=score, passage=passage, user=request.user, from_suggestion=from_suggestion
-            )
+        with transaction.atomic():
+            for score in scores:
+                evidence_link(
+                    score=score,
+                    passage=passage,
+                    user=request.user,
+                    from_suggestion=from_suggestion,
+                )
     except (ValidationError, AssessmentLocked) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         return _answer(
@@ -155,11 +187,10 @@ def evidence_link_view(request, pk: int):
 
 
 @require_POST
+@_json_refusals
 def evidence_unlink_view(request, pk: int, link_pk: int):
     """Remove an evidence link (its text leaves the score), or restore a dismissed one."""
-    assessment = _assessment_with_text(request.user, pk)
-    if not permissions.can_edit_scores(request.user, assessment):
-        raise PermissionDenied
+    assessment = _editable(request, pk)
     link = get_object_or_404(
         EvidenceLink.objects.select_related("score__principle", "passage"),
         pk=link_pk,
@@ -185,11 +216,10 @@ def evidence_unlink_view(request, pk: int, link_pk: int):
 
 
 @require_POST
+@_json_refusals
 def suggestion_dismiss_view(request, pk: int, score_pk: int):
     """Dismiss a suggested passage for one principle; it is not suggested for it again."""
-    assessment = _assessment_with_text(request.user, pk)
-    if not permissions.can_edit_scores(request.user, assessment):
-        raise PermissionDenied
+    assessment = _editable(request, pk)
     score = get_object_or_404(
         Score.objects.select_related("principle"), pk=score_pk, assessment=assessment
     )

@@ -166,7 +166,8 @@
   // Evidence: "Use as evidence", "Not relevant" and "Unlink" post in the background and the
   // server answers with the item's saved score and its evidence panel drawn again. An item
   // with edits not yet saved is saved first: the server appends to what is saved, so the
-  // assessor's own text must be there before it.
+  // assessor's own text must be there before it. If that save does not go through
+  // (offline, conflict), nothing is linked and the assessor is told.
   const UNSAVED = ["dirty", "saving", "failed", "conflict", "invalid", "locked"];
 
   async function evidenceAction(actionForm) {
@@ -174,9 +175,10 @@
     const scoreForm = item && item.querySelector("form[data-autosave]");
     const panel = actionForm.closest("[data-evidence-panel]");
     const status = panel.querySelector(".evidence-status");
+    // Typing not yet sent (or a field just left, which counts as a change) is saved first.
+    if (scoreForm && scoreForm.dataset.state === "dirty") await save(scoreForm);
     if (scoreForm && UNSAVED.includes(scoreForm.dataset.state)) {
-      status.textContent = _("Save your changes to this item first; then try again.");
-      if (scoreForm.dataset.state === "dirty") save(scoreForm);
+      status.textContent = _("This item's own changes are not saved yet; try again once they are.");
       return;
     }
     status.textContent = text.saving;

@@ -18,11 +18,6 @@ MALTA_2019 = "Malta National Counter-Terrorism Strategy 2019"
 KENYA_2016 = "Kenya National Strategy to Counter Violent Extremism 2016"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_user(username, role=None, *jurisdictions):
     user = UserFactory(username=username)
     if role:

@@ -1,0 +1,96 @@
+"""Suggestions in a real browser: accept one as evidence while the item has unsaved typing,
+keep autosaving without a conflict, dismiss another and find it gone after a reload."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from assessments.models import EvidenceLink, Score
+from principles.models import Principle
+from strategies.services import document_upload
+from tests.assessments.test_checklist_browser import SAVE_TIMEOUT_MS
+from tests.factories import make_assessment
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+VICTIMS = (
+    "Survivors and bereaved families of attacks will each have a case manager who arranges "
+    "medical, psychological and legal help, and interim compensation within sixty days."
+)
+FINANCING = (
+    "The financial intelligence unit will trace money raised for armed groups and freeze "
+    "the assets of those who finance terrorism, working with the banks."
+)
+STRATEGY = f"Victims\n\n{VICTIMS}\n\nTerrorist financing\n\n{FINANCING}\n"
+
+
+@pytest.fixture
+def mapped(malta, assessor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assessment = make_assessment(jurisdiction=malta, assessors=[assessor], principles=2)
+    first, second = Principle.objects.filter(framework=assessment.framework).order_by("order")
+    first.title, first.text = "Support to victims", "Assist and protect victims of terrorism."
+    second.title, second.text = "Countering the financing of terrorism", "Cut off funds."
+    Principle.objects.bulk_update([first, second], ["title", "text"])
+    document, _ = document_upload(
+        strategy=assessment.strategy,
+        user=assessor,
+        file=SimpleUploadedFile("strategy.txt", STRATEGY.encode()),
+    )
+    assert document.status == "ready"  # no outer transaction: the eager task has run
+    scores = Score.objects.filter(assessment=assessment).order_by("principle__order")
+    return assessment, list(scores.select_related("principle"))
+
+
+def test_accept_and_dismiss_suggestions_in_the_checklist(
+    allow_orm_beside_playwright, live_server, client, assessor, mapped, browser_page
+):
+    page = browser_page
+    assessment, (victims, financing) = mapped
+    client.force_login(assessor)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    page.goto(live_server.url + reverse("assessments:checklist", args=[assessment.pk]))
+
+    item = page.locator(f"#item-{victims.principle.code}")
+    suggestion = item.locator(".suggestion").first
+    expect(suggestion).to_contain_text("Survivors and bereaved families")
+
+    # Typing, then accepting at once: the item's own edit is saved first, then the passage
+    # is linked; both are in the form and in the database.
+    form = item.locator("form[data-autosave]")
+    item.get_by_label("Justification").fill("Victims get a case manager.")
+    suggestion.get_by_role("button", name="Use as evidence").click()
+    expect(item.locator(".linked-passages")).to_contain_text("Survivors and bereaved")
+    expect(item.get_by_label("Justification")).to_have_value("Victims get a case manager.")
+    expect(item.get_by_label("Evidence (quoted from the strategy)")).to_have_value(VICTIMS)
+    expect(item.get_by_label("Location (page, section)")).to_have_value("¶ 2")
+
+    # The form holds the new version: the next autosave goes through, no conflict.
+    item.get_by_label("Justification").fill("Victims get a case manager within 72 hours.")
+    expect(form).to_have_attribute("data-state", "saved", timeout=SAVE_TIMEOUT_MS)
+    victims.refresh_from_db()
+    assert victims.justification == "Victims get a case manager within 72 hours."
+    assert victims.evidence == VICTIMS
+    assert EvidenceLink.objects.get(score=victims, status="linked").from_suggestion is True
+
+    # Dismissing: the financing paragraph shares "terrorism" with the victims principle and
+    # is suggested for it; dismissed, it is gone, and still gone after a reload, while the
+    # financing principle is still offered it.
+    unwanted = item.locator(".suggestion", has_text="financial intelligence unit")
+    expect(unwanted).to_have_count(1)
+    unwanted.get_by_role("button", name="Not relevant").click()
+    expect(item.locator(".suggestion", has_text="financial intelligence")).to_have_count(0)
+    page.reload()
+    item = page.locator(f"#item-{victims.principle.code}")
+    expect(item.locator(".linked-passages")).to_contain_text("Survivors and bereaved")
+    expect(item.locator(".suggestion", has_text="financial intelligence")).to_have_count(0)
+    expect(page.locator(f"#item-{financing.principle.code} .suggestion").first).to_contain_text(
+        "financial intelligence unit"
+    )
+    dismissed = EvidenceLink.objects.get(score=victims, status=EvidenceLink.Status.DISMISSED)
+    assert "financial intelligence unit" in dismissed.passage.text
