@@ -106,6 +106,7 @@ def main() -> int:
     fresh_database(url)
     media = tempfile.mkdtemp(prefix="ctf-bench-media-")
     os.environ.update(DATABASE_URL=url, MEDIA_ROOT=media, DEBUG="false")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.pop("CELERY_BROKER_URL", None)  # eager: the task runs in this process
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ctframework.settings")
@@ -189,6 +190,26 @@ def main() -> int:
         f"one principle, warm ({len(times)} runs): p50 {p50:.1f} ms · p95 {p95:.1f} ms · "
         f"max {max(times):.1f} ms (target {TARGET_ONE_PRINCIPLE_MS:.0f} ms)"
     )
+
+    # The pages an assessor opens on that strategy, in-process (server-side time).
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    pages = {
+        "reader": reverse("assessments:reader", args=[assessment.pk]),
+        "checklist": reverse("assessments:checklist", args=[assessment.pk]),
+        "coverage": reverse("assessments:coverage", args=[assessment.pk]),
+    }
+    for name, path in pages.items():
+        runs = []
+        for _ in range(5):
+            one = time.perf_counter()
+            response = client.get(path)
+            runs.append((time.perf_counter() - one) * 1000)
+        print(f"{name} page: median {statistics.median(runs):.0f} ms, "
+              f"{len(response.content) / 1e6:.2f} MB of HTML (status {response.status_code})")
 
     failures = []
     if document.page_count != options.pages:

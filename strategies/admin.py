@@ -3,7 +3,26 @@ from django.contrib import admin
 from assessments import permissions
 from ctframework.admin_access import AdministratorAccessMixin
 
-from .models import Jurisdiction, Strategy
+from .models import Jurisdiction, Strategy, StrategyDocument
+
+
+class StrategyDocumentInline(AdministratorAccessMixin, admin.TabularInline):
+    """The strategy's documents and their extraction status; uploads go through the
+    strategy's page or the API, where the file is checked and its text extracted."""
+
+    model = StrategyDocument
+    fields = ["original_name", "format", "status", "page_count", "error", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Jurisdiction)
@@ -20,6 +39,7 @@ class StrategyAdmin(AdministratorAccessMixin, admin.ModelAdmin):
     search_fields = ["title", "jurisdiction__name", "jurisdiction__code"]
     list_select_related = ["jurisdiction"]
     autocomplete_fields = ["jurisdiction", "supersedes"]
+    inlines = [StrategyDocumentInline]
 
     def get_queryset(self, request):
         return permissions.visible_strategies(request.user)

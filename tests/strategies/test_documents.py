@@ -535,3 +535,15 @@ def test_the_status_fragment_of_a_queued_document_keeps_polling(client, assessor
     assert "Waiting for text extraction" in html
     assert f'hx-get="{reverse("strategies:document-status", args=[document.pk])}"' in html
     assert 'hx-trigger="every 2s"' in html
+
+
+def test_the_admin_lists_a_strategys_documents_read_only(client, upload, strategy, admin_user):
+    upload(strategy, documents.text_document(), "strategy.txt")
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:strategies_strategy_change", args=[strategy.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "strategy.txt" in page
+    assert "Ready" in page
+    assert "documents-0-DELETE" not in page  # removal goes through the service's checks
+    assert 'name="documents-0-original_name"' not in page  # read-only
