@@ -208,8 +208,10 @@ def main() -> int:
             one = time.perf_counter()
             response = client.get(path)
             runs.append((time.perf_counter() - one) * 1000)
-        print(f"{name} page: median {statistics.median(runs):.0f} ms, "
-              f"{len(response.content) / 1e6:.2f} MB of HTML (status {response.status_code})")
+        print(
+            f"{name} page: median {statistics.median(runs):.0f} ms, "
+            f"{len(response.content) / 1e6:.2f} MB of HTML (status {response.status_code})"
+        )
 
     failures = []
     if document.page_count != options.pages:
