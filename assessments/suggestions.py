@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from strategies.models import Passage, StrategyDocument
 from strategies.ranking import PassageIndex, QueryBuilder
+from strategies.selectors import matching_passages
 
 from .models import Assessment, EvidenceLink, Score
 from .selectors import assessment_scores, related_guidance
@@ -130,8 +131,6 @@ def reader(assessment: Assessment, *, query: str = "") -> list[ReaderDocument]:
     )
     passages = Passage.objects.filter(document__in=documents).order_by("document_id", "position")
     if query:
-        from strategies.selectors import matching_passages
-
         passages = matching_passages(passages, query)
     links = defaultdict(list)
     for link in EvidenceLink.objects.filter(

@@ -41,9 +41,12 @@ def checklist(request, pk: int):
 
 
 def _attach_evidence(assessment, scores: list[Score]) -> None:
-    """Each shown item's linked passages and suggested ones (a fixed number of queries)."""
-    links = suggestions.linked_passages(scores)
+    """Each shown item's linked passages and suggested ones (a fixed number of queries).
+
+    Without a ready document there are no passages to suggest or to be linked: one query.
+    """
     suggested = suggestions.score_suggestions(assessment, scores)
+    links = suggestions.linked_passages(scores) if suggested else {}
     for score in scores:
         score.links = links.get(score.pk, [])
         score.suggestions = suggested.get(score.pk, [])
