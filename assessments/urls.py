@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/scores/<int:score_pk>/", checklist.score_save_view, name="score-save"),
     path("<int:pk>/scores/<int:score_pk>/history/", checklist.score_history, name="score-history"),
     path("<int:pk>/reader/", evidence.reader, name="reader"),
+    path(
+        "<int:pk>/reader/<int:passage_pk>/link/",
+        evidence.passage_link_form,
+        name="passage-link-form",
+    ),
     path("<int:pk>/coverage/", evidence.coverage, name="coverage"),
     path("<int:pk>/evidence/", evidence.evidence_link_view, name="evidence-link"),
     path(

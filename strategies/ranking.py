@@ -74,46 +74,48 @@ class Ranked:
 
 
 class PassageIndex:
-    """BM25 over a fixed set of passages (one strategy's); built from stored terms."""
+    """BM25 over a fixed set of passages (one strategy's); built from stored terms.
+
+    The BM25 weight of a term in a passage does not depend on the query, so it is computed
+    once here: ranking is then one multiply-add per posting of each query term.
+    """
 
     def __init__(self, passages: list[tuple[int, str]]):
         self.ids: list[int] = []
-        self.lengths: list[float] = []
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        counts_of: list[Counter] = []
         for passage_id, stored in passages:
             own, _, context = stored.partition(" | ")
             counts: Counter = Counter(own.split())
             for term in context.split():
                 counts[term] += HEADING_WEIGHT
-            row = len(self.ids)
             self.ids.append(passage_id)
-            self.lengths.append(sum(counts.values()))
-            for term, tf in counts.items():
-                self.postings[term].append((row, tf))
+            counts_of.append(counts)
         self.size = len(self.ids)
-        self.average_length = (sum(self.lengths) / self.size) if self.size else 0.0
-
-    def idf(self, term: str) -> float:
-        found = len(self.postings.get(term, ()))
-        return math.log(1 + (self.size - found + 0.5) / (found + 0.5))
+        lengths = [sum(counts.values()) for counts in counts_of]
+        average = (sum(lengths) / self.size) if self.size else 0.0
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for row, counts in enumerate(counts_of):
+            norm = K1 * (1 - B + B * lengths[row] / average) if average else K1
+            for term, tf in counts.items():
+                self.postings[term].append((row, tf * (K1 + 1) / (tf + norm)))
+        self.idfs = {
+            term: math.log(1 + (self.size - len(found) + 0.5) / (len(found) + 0.5))
+            for term, found in self.postings.items()
+        }
 
     def rank(self, query: dict[str, float], *, limit: int = 5, exclude=()) -> list[Ranked]:
         """The best `limit` passages for the weighted query terms, best first."""
-        if not self.size:
-            return []
         scores: dict[int, float] = defaultdict(float)
         for term, weight in query.items():
             postings = self.postings.get(term)
             if not postings:
                 continue
-            idf = self.idf(term) * weight
-            for row, tf in postings:
-                norm = K1 * (1 - B + B * self.lengths[row] / self.average_length)
-                scores[row] += idf * tf * (K1 + 1) / (tf + norm)
+            term_weight = self.idfs[term] * weight
+            for row, bm25 in postings:
+                scores[row] += term_weight * bm25
         excluded = set(exclude)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         ranked = []
-        for row, score in best:
+        for row, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
             if self.ids[row] in excluded:
                 continue
             ranked.append(Ranked(self.ids[row], score))

@@ -68,17 +68,9 @@ def _passage(assessment: Assessment, passage_pk) -> Passage:
 @require_GET
 def reader(request, pk: int):
     """The strategy passage by passage, each with the principles it is evidence for here;
-    editors select a passage and link it to principles."""
+    editors open a passage's link form (a fragment, loaded on demand) to link it."""
     assessment = _assessment_with_text(request.user, pk)
     query = request.GET.get("q", "").strip()
-    can_edit = permissions.can_edit_scores(request.user, assessment)
-    scores = []
-    if can_edit:
-        scores = list(
-            Score.objects.filter(assessment=assessment)
-            .select_related("principle")
-            .order_by("principle__order")
-        )
     return render(
         request,
         "assessments/reader.html",
@@ -86,9 +78,37 @@ def reader(request, pk: int):
             "assessment": assessment,
             "documents": suggestions.reader(assessment, query=query),
             "query": query,
-            "can_edit": can_edit,
-            "scores": scores,
+            "can_edit": permissions.can_edit_scores(request.user, assessment),
         },
+    )
+
+
+@require_GET
+def passage_link_form(request, pk: int, passage_pk: int):
+    """The principles one passage can be linked to (those it is linked to are marked).
+
+    A separate fragment, so the reader of a long strategy does not carry a list of every
+    principle under every passage.
+    """
+    assessment = _editable(request, pk)
+    passage = _passage(assessment, passage_pk)
+    linked = set(
+        EvidenceLink.objects.filter(
+            passage=passage, score__assessment=assessment, status=EvidenceLink.Status.LINKED
+        ).values_list("score_id", flat=True)
+    )
+    scores = (
+        Score.objects.filter(assessment=assessment)
+        .select_related("principle")
+        .order_by("principle__order")
+    )
+    template = "assessments/passage_link_form.html"
+    if request.htmx:
+        template += "#link-form"
+    return render(
+        request,
+        template,
+        {"assessment": assessment, "passage": passage, "scores": scores, "linked": linked},
     )
 
 

@@ -35,7 +35,7 @@ from assessments.models import (
 from assessments.services import ScoreInput, assessment_create, assessment_transition, score_save
 from ctframework import roles
 from strategies.models import Strategy
-from strategies.services import document_upload
+from strategies.services import document_extract, document_upload
 from tests.factories import (
     JurisdictionFactory,
     ScoreScaleFactory,
@@ -239,9 +239,11 @@ def world(malta, kenya, assessor, reviewer, framework):
         user=assessor,
         file=SimpleUploadedFile("strategy.txt", STRATEGY_TEXT.encode()),
     )
+    document = document_extract(document_id=document.pk)  # the task, run here
     return SimpleNamespace(
         strategy=strategy,
         document=document,
+        passage=document.passages.get(kind="paragraph"),
         framework=framework,
         principle=framework.principles.order_by("order").first(),
         assessments=assessments,
@@ -307,6 +309,9 @@ PAGES = {
     "assessments:checklist": lambda w, a: reverse("assessments:checklist", args=[a.pk]),
     "assessments:reader": lambda w, a: reverse("assessments:reader", args=[a.pk]),
     "assessments:coverage": lambda w, a: reverse("assessments:coverage", args=[a.pk]),
+    "assessments:passage-link-form": lambda w, a: reverse(
+        "assessments:passage-link-form", args=[a.pk, w.passage.pk]
+    ),
     "assessments:score-history": lambda w, a: reverse(
         "assessments:score-history", args=[a.pk, first_score(a).pk]
     ),
@@ -333,6 +338,7 @@ ASSESSMENT_PAGES = {
     "assessments:checklist",
     "assessments:reader",
     "assessments:coverage",
+    "assessments:passage-link-form",
     "assessments:score-history",
     "assessments:export",
     "assessments:report-status",
@@ -486,6 +492,15 @@ MATRIX = [
     ("assessments:coverage",        "ministry_kenya",  HIDDEN),
     ("assessments:coverage",        "kenya_assessor",  HIDDEN),
 
+    # Linking a passage: the assigned assessor while the assessment is a draft.
+    ("assessments:passage-link-form", "anonymous",      LOGIN),
+    ("assessments:passage-link-form", "admin_user",     DENIED),
+    ("assessments:passage-link-form", "assessor",       by_status(OK,  DENIED, DENIED, DENIED)),
+    ("assessments:passage-link-form", "reviewer",       DENIED),
+    ("assessments:passage-link-form", "ministry_malta", by_status(HIDDEN, HIDDEN, DENIED, DENIED)),
+    ("assessments:passage-link-form", "ministry_kenya", HIDDEN),
+    ("assessments:passage-link-form", "kenya_assessor", HIDDEN),
+
     # The history names the assessors: the assessment team and administrators only.
     ("assessments:score-history",   "anonymous",       LOGIN),
     ("assessments:score-history",   "admin_user",      OK),
@@ -609,8 +624,8 @@ def test_the_matrix_has_one_row_per_page_and_persona():
     rows = [(page, persona) for page, persona, _ in MATRIX]
     assert len(rows) == len(set(rows)), "a page × persona row appears twice"
     assert set(rows) == {(page, persona) for page in PAGES for persona in PERSONAS}
-    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 175
-    assert len(CASES) == 343  # 17 pages × 7 personas + 8 assessment pages × 7 × 4 statuses
+    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 182
+    assert len(CASES) == 371  # 17 pages × 7 personas + 9 assessment pages × 7 × 4 statuses
 
 
 def test_the_matrix_covers_every_page_of_the_app():

@@ -134,6 +134,40 @@ def test_the_reader_says_what_was_linked(client, world, assessor):
     assert f"p. 2, ¶ 8 linked as evidence for {code}." in response.content.decode()
 
 
+def test_a_passages_link_form_lists_the_principles_and_marks_the_linked_ones(
+    client, world, assessor
+):
+    passage = world.passage(VICTIMS_TEXT)
+    evidence_link(score=world.victims, passage=passage, user=assessor)
+    client.force_login(assessor)
+    link_form = url("passage-link-form", world.assessment, passage.pk)
+
+    fragment = client.get(link_form, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment  # the fragment htmx puts under the passage
+    for score in world.assessment.scores.select_related("principle"):
+        assert f'value="{score.pk}"' in fragment
+    assert f'value="{world.victims.pk}" checked disabled' in fragment
+    assert f'value="{world.financing.pk}" checked' not in fragment
+
+    page = client.get(link_form).content.decode()  # without JavaScript: a page of its own
+    assert "<html" in page and f'value="{world.financing.pk}"' in page
+
+    # The reader carries a link to that form, not a list of every principle per passage.
+    reader = client.get(url("reader", world.assessment)).content.decode()
+    assert link_form in article(reader, passage)
+    assert f'value="{world.financing.pk}"' not in reader
+
+
+def test_the_link_form_stays_within_a_fixed_number_of_queries(
+    client, world, assessor, django_assert_max_num_queries
+):
+    client.force_login(assessor)
+    passage = world.passage(VICTIMS_TEXT)
+    with django_assert_max_num_queries(12):
+        response = client.get(url("passage-link-form", world.assessment, passage.pk))
+    assert response.status_code == 200
+
+
 def test_linking_twice_adds_the_text_and_the_link_once(client, world, assessor):
     passage = world.passage(VICTIMS_TEXT)
     evidence_link(score=world.victims, passage=passage, user=assessor)

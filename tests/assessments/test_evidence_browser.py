@@ -94,3 +94,27 @@ def test_accept_and_dismiss_suggestions_in_the_checklist(
     )
     dismissed = EvidenceLink.objects.get(score=victims, status=EvidenceLink.Status.DISMISSED)
     assert "financial intelligence unit" in dismissed.passage.text
+
+
+def test_link_a_passage_from_the_reader(
+    allow_orm_beside_playwright, live_server, client, assessor, mapped, browser_page
+):
+    page = browser_page
+    assessment, (victims, financing) = mapped
+    client.force_login(assessor)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(live_server.url + reverse("assessments:reader", args=[assessment.pk]))
+    passage = page.locator("article.passage", has_text="financial intelligence unit")
+    passage.get_by_role("link", name="Link to principles").click()
+    # htmx puts the form under the passage: no page load.
+    passage.get_by_label(financing.principle.code, exact=False).check()
+    passage.get_by_role("button", name="Link as evidence").click()
+    page.wait_for_url("**/reader/#passage-*")
+    linked = page.locator("article.passage.is-linked")
+    expect(linked).to_have_count(1)
+    expect(linked.locator(".passage-links")).to_contain_text(financing.principle.code)
+    financing.refresh_from_db()
+    assert financing.evidence == FINANCING
+    assert EvidenceLink.objects.get(score=financing).status == EvidenceLink.Status.LINKED
