@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from strategies.models import Passage
 
-from . import permissions
-from .models import Assessment, EvidenceLink, Score
-from .services import AssessmentLocked, ScoreInput, score_save
+from .models import EvidenceLink, Score
+from .services import ScoreInput, assessment_lock_for_editing, score_save
 
 EVIDENCE_SEPARATOR = "\n\n"
 LOCATION_SEPARATOR = "; "
@@ -23,17 +22,11 @@ LOCATION_SEPARATOR = "; "
 
 def _locked_score(score: Score, user) -> Score:
     """The score, row-locked after its assessment (the order score_save locks in)."""
-    assessment = (
-        Assessment.objects.select_related("strategy")
-        .select_for_update(of=("self",))
-        .get(pk=score.assessment_id)
+    assessment_lock_for_editing(
+        assessment_id=score.assessment_id,
+        user=user,
+        refusal=_("You cannot change the evidence of this assessment in its current state."),
     )
-    if not permissions.can_edit_scores(user, assessment):
-        raise AssessmentLocked(
-            _("This assessment is finalized and read-only.")
-            if assessment.is_finalized
-            else _("You cannot change the evidence of this assessment in its current state.")
-        )
     # Only the score's row: its level is a nullable join, which PostgreSQL cannot lock.
     return (
         Score.objects.select_for_update(of=("self",))
@@ -49,13 +42,19 @@ def _check_passage(score: Score, passage: Passage) -> None:
         raise ValidationError({"passage": _("Headings cannot be linked as evidence.")})
 
 
-def _input(score: Score, *, evidence: str, location: str) -> ScoreInput:
-    return ScoreInput(
-        level=score.level,
-        justification=score.justification,
-        evidence=evidence,
-        location=location,
-        recommendation=score.recommendation,
+def _save_quote(score: Score, user, *, evidence: str, location: str) -> None:
+    """Save the score with new evidence and location, the rest as it is saved now."""
+    score_save(
+        score=score,
+        user=user,
+        expected_version=score.version,
+        data=ScoreInput(
+            level=score.level,
+            justification=score.justification,
+            evidence=evidence,
+            location=location,
+            recommendation=score.recommendation,
+        ),
     )
 
 
@@ -85,15 +84,11 @@ def evidence_link(
         link = EvidenceLink.objects.filter(score=current, passage=passage).first()
         if link is not None and link.status == EvidenceLink.Status.LINKED:
             return link
-        score_save(
-            score=current,
-            user=user,
-            expected_version=current.version,
-            data=_input(
-                current,
-                evidence=_joined(current.evidence, passage.text, EVIDENCE_SEPARATOR),
-                location=_joined(current.location, str(passage.location), LOCATION_SEPARATOR),
-            ),
+        _save_quote(
+            current,
+            user,
+            evidence=_joined(current.evidence, passage.text, EVIDENCE_SEPARATOR),
+            location=_joined(current.location, str(passage.location), LOCATION_SEPARATOR),
         )
         if link is None:
             link = EvidenceLink(score=current, passage=passage)
@@ -112,15 +107,11 @@ def evidence_unlink(*, link: EvidenceLink, user) -> None:
         link = EvidenceLink.objects.select_related("passage").get(pk=link.pk)
         if link.status == EvidenceLink.Status.LINKED:
             passage = link.passage
-            score_save(
-                score=current,
-                user=user,
-                expected_version=current.version,
-                data=_input(
-                    current,
-                    evidence=_without(current.evidence, passage.text, EVIDENCE_SEPARATOR),
-                    location=_without(current.location, str(passage.location), LOCATION_SEPARATOR),
-                ),
+            _save_quote(
+                current,
+                user,
+                evidence=_without(current.evidence, passage.text, EVIDENCE_SEPARATOR),
+                location=_without(current.location, str(passage.location), LOCATION_SEPARATOR),
             )
         link.delete()
 

@@ -111,6 +111,22 @@ def _clean_input(assessment: Assessment, data: ScoreInput) -> ScoreInput:
     return data
 
 
+def assessment_lock_for_editing(*, assessment_id: int, user, refusal: str) -> Assessment:
+    """The assessment, row-locked for the rest of the transaction, if `user` may edit its
+    scores now; AssessmentLocked (finalized, or `refusal`) otherwise. Every score write
+    locks the assessment first, so a workflow move cannot interleave with it."""
+    assessment = (
+        Assessment.objects.select_related("strategy")
+        .select_for_update(of=("self",))
+        .get(pk=assessment_id)
+    )
+    if not permissions.can_edit_scores(user, assessment):
+        raise AssessmentLocked(
+            _("This assessment is finalized and read-only.") if assessment.is_finalized else refusal
+        )
+    return assessment
+
+
 def score_save(*, score: Score, user, expected_version: int, data: ScoreInput) -> Score:
     """Save one score if nobody saved it since `expected_version`; record the change.
 
@@ -121,17 +137,11 @@ def score_save(*, score: Score, user, expected_version: int, data: ScoreInput) -
     4. Write the history row with each changed field's old and new value.
     """
     with transaction.atomic():
-        assessment = (
-            Assessment.objects.select_related("strategy")
-            .select_for_update(of=("self",))
-            .get(pk=score.assessment_id)
+        assessment = assessment_lock_for_editing(
+            assessment_id=score.assessment_id,
+            user=user,
+            refusal=_("You cannot edit the scores of this assessment in its current state."),
         )
-        if not permissions.can_edit_scores(user, assessment):
-            raise AssessmentLocked(
-                _("This assessment is finalized and read-only.")
-                if assessment.is_finalized
-                else _("You cannot edit the scores of this assessment in its current state.")
-            )
         data = _clean_input(assessment, data)
         before = Score.objects.select_related("level").get(pk=score.pk)
         if before.version != expected_version:
