@@ -107,10 +107,21 @@ def evidence_unlink(*, link: EvidenceLink, user) -> None:
         link = EvidenceLink.objects.select_related("passage").get(pk=link.pk)
         if link.status == EvidenceLink.Status.LINKED:
             passage = link.passage
+            # Two passages with the same words share one quote: it stays while one is linked.
+            quoted_again = (
+                EvidenceLink.objects.filter(
+                    score=current, status=EvidenceLink.Status.LINKED, passage__text=passage.text
+                )
+                .exclude(pk=link.pk)
+                .exists()
+            )
+            evidence = current.evidence
+            if not quoted_again:
+                evidence = _without(evidence, passage.text, EVIDENCE_SEPARATOR)
             _save_quote(
                 current,
                 user,
-                evidence=_without(current.evidence, passage.text, EVIDENCE_SEPARATOR),
+                evidence=evidence,
                 location=_without(current.location, str(passage.location), LOCATION_SEPARATOR),
             )
         link.delete()

@@ -194,6 +194,20 @@ def test_linking_appends_to_what_the_assessor_typed(world, assessor):
     assert saved.version == 2
 
 
+def test_a_quote_shared_by_two_identical_passages_stays_while_one_is_linked(world, assessor):
+    """An annex may repeat a paragraph word for word: one quote, two links, two locations."""
+    original = world.passage(VICTIMS_TEXT)
+    annex, _created = upload(world.assessment.strategy, assessor, original.text, "annex.txt")
+    repeated = annex.passages.get()
+    first = evidence_link(score=world.victims, passage=original, user=assessor)
+    evidence_link(score=world.victims, passage=repeated, user=assessor)
+    assert world.score(world.victims).evidence == original.text  # quoted once
+    evidence_unlink(link=first, user=assessor)
+    saved = world.score(world.victims)
+    assert saved.evidence == original.text  # still quoted: the annex's passage is linked
+    assert saved.location == str(repeated.location)
+
+
 def test_unlinking_removes_exactly_that_passage_and_keeps_the_typed_text(client, world, assessor):
     type_evidence(world.victims, assessor, "Victims Act, article 4.", "Act, art. 4")
     victims, memorial = world.passage(VICTIMS_TEXT), world.passage(MEMORIAL_TEXT)
