@@ -1,0 +1,58 @@
+"""Migration strategies 0003: a strategy's old `document` file becomes a StrategyDocument
+queued for extraction, so no uploaded file is lost when the field goes away."""
+
+import hashlib
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("strategies", "0001_initial"), ("assessments", "0004_report_with_observations")]
+AFTER = [("strategies", "0005_passage_text_search_index")]
+
+pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_old_document_files_become_queued_documents(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    old = migrate(BEFORE)
+    Jurisdiction = old.get_model("strategies", "Jurisdiction")
+    Strategy = old.get_model("strategies", "Strategy")
+    malta = Jurisdiction.objects.create(code="MLT", name="Malta", kind="member-state")
+    with_file = Strategy(jurisdiction=malta, title="With a file", kind="national-ct", language="en")
+    with_file.document.save("national.pdf", ContentFile(b"%PDF-1.7 old"))
+    missing = Strategy.objects.create(
+        jurisdiction=malta,
+        title="File gone",
+        kind="national-ct",
+        language="en",
+        document="strategies/2019/lost.docx",
+    )
+    Strategy.objects.create(jurisdiction=malta, title="No file", kind="pcve", language="en")
+    try:
+        new = migrate(AFTER)
+        StrategyDocument = new.get_model("strategies", "StrategyDocument")
+        moved = StrategyDocument.objects.get(strategy_id=with_file.pk)
+        assert moved.file.name == with_file.document.name  # the same file, not a copy
+        assert (moved.original_name, moved.format, moved.status) == (
+            "national.pdf",
+            "pdf",
+            "queued",
+        )
+        assert moved.sha256 == hashlib.sha256(b"%PDF-1.7 old").hexdigest()
+        assert moved.size == len(b"%PDF-1.7 old")
+        gone = StrategyDocument.objects.get(strategy_id=missing.pk)
+        assert (gone.status, gone.format) == ("failed", "docx")
+        assert "missing" in gone.error
+        assert StrategyDocument.objects.count() == 2
+    finally:
+        call_command("migrate", verbosity=0)  # the latest schema for the tests after this one
