@@ -19,7 +19,10 @@ from .thesaurus import CONCEPTS
 K1 = 1.2
 B = 0.6  # strategies mix one-line measures and long paragraphs: length matters less
 HEADING_WEIGHT = 1.0
-EXPANSION_WEIGHT = 0.5  # a passage's heading counts, but less than its own words
+EXPANSION_WEIGHT = 0.5
+# A principle with its crosswalk texts and thesaurus words comes to about 370 terms; the
+# weakest add little to the ranking but cost time on every passage that has them.
+MAX_QUERY_TERMS = 200  # a passage's heading counts, but less than its own words
 
 # Function words, and words every strategy and every principle use so often that they say
 # nothing about which principle a passage addresses.
@@ -151,7 +154,9 @@ class QueryBuilder:
         return self
 
     def build(self) -> dict[str, float]:
-        return dict(self.weights)
+        """The query: the MAX_QUERY_TERMS strongest terms and their weights."""
+        strongest = sorted(self.weights.items(), key=lambda item: (-item[1], item[0]))
+        return dict(strongest[:MAX_QUERY_TERMS])
 
 
 @lru_cache(maxsize=1)
