@@ -4,8 +4,12 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404, JsonResponse
 from django.views import defaults
+from django_filters import NumberFilter
+from django_filters.rest_framework import DjangoFilterBackend, FilterSet
+from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -96,3 +100,25 @@ class SlugRelatedField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             self.fail("null_characters")
         return super().to_internal_value(data)
+
+
+class IdFilterSet(FilterSet):
+    """Filters a related object by its id, never by a list of choices.
+
+    django-filter's default for a foreign key is a choice of every row of the related
+    table, which the browsable API renders as a <select>: it would list other
+    jurisdictions' strategies, passages and scores, and answer an unknown id differently
+    from a known one. A number filter only narrows the caller's own scoped queryset.
+    """
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {"filter_class": NumberFilter},
+        models.OneToOneField: {"filter_class": NumberFilter},
+    }
+
+
+class IdFilterBackend(DjangoFilterBackend):
+    """The filter backend of every API view: `filterset_fields` built on IdFilterSet."""
+
+    filterset_base = IdFilterSet

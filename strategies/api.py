@@ -208,7 +208,7 @@ class PassageViewSet(viewsets.ReadOnlyModelViewSet):
     """Passages of the strategies the caller may see; `?q=` searches their text."""
 
     serializer_class = PassageSerializer
-    filterset_fields = ["strategy", "document", "kind", "page"]
+    filterset_fields = ["strategy", "document", "kind"]
 
     def get_queryset(self):
         passages = permissions.visible_passages(self.request.user).order_by(

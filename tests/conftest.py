@@ -67,3 +67,13 @@ def eager_celery(request):
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def evidence_contained(settings, tmp_path):
+    """Uploaded documents kept out of the repository; no ranking index left by another test."""
+    from assessments import suggestions
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    suggestions._indexes.clear()

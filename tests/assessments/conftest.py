@@ -6,7 +6,6 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from assessments import suggestions
 from tests.assessments.evidence_world import make_world
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,14 +46,6 @@ def browser_page():
             # PostgreSQL it would keep the test database from being dropped.
             connections.close_all()
             browser.close()
-
-
-@pytest.fixture
-def evidence_contained(settings, tmp_path):
-    """Uploaded documents kept out of the repository; no ranking index left by another test."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    suggestions._indexes.clear()
 
 
 @pytest.fixture
