@@ -101,29 +101,30 @@ def evidence_link(
 
 def evidence_unlink(*, link: EvidenceLink, user) -> None:
     """Remove a link. For evidence, the passage's text and location leave the score too,
-    where they still stand as they were added; a dismissed suggestion may be suggested again."""
+    where they still stand as they were added, unless another linked passage of the score
+    has the same words or the same location (an annex repeating a paragraph): those stay.
+    A dismissed suggestion may be suggested again. Removing a link twice is harmless."""
     with transaction.atomic():
         current = _locked_score(link.score, user)
-        link = EvidenceLink.objects.select_related("passage").get(pk=link.pk)
+        link = EvidenceLink.objects.select_related("passage").filter(pk=link.pk).first()
+        if link is None:  # already removed, by another click or another tab
+            return
         if link.status == EvidenceLink.Status.LINKED:
             passage = link.passage
-            # Two passages with the same words share one quote: it stays while one is linked.
-            quoted_again = (
-                EvidenceLink.objects.filter(
-                    score=current, status=EvidenceLink.Status.LINKED, passage__text=passage.text
+            others = [
+                other.passage
+                for other in EvidenceLink.objects.filter(
+                    score=current, status=EvidenceLink.Status.LINKED
                 )
                 .exclude(pk=link.pk)
-                .exists()
-            )
-            evidence = current.evidence
-            if not quoted_again:
+                .select_related("passage")
+            ]
+            evidence, location = current.evidence, current.location
+            if passage.text not in {other.text for other in others}:
                 evidence = _without(evidence, passage.text, EVIDENCE_SEPARATOR)
-            _save_quote(
-                current,
-                user,
-                evidence=evidence,
-                location=_without(current.location, str(passage.location), LOCATION_SEPARATOR),
-            )
+            if str(passage.location) not in {str(other.location) for other in others}:
+                location = _without(location, str(passage.location), LOCATION_SEPARATOR)
+            _save_quote(current, user, evidence=evidence, location=location)
         link.delete()
 
 

@@ -208,6 +208,47 @@ def test_a_quote_shared_by_two_identical_passages_stays_while_one_is_linked(worl
     assert saved.location == str(repeated.location)
 
 
+def test_a_location_shared_by_two_passages_stays_while_one_is_linked(world, assessor):
+    """A main text and its annex can both have a "¶ 1": unlinking one keeps the other's."""
+    first_annex, _created = upload(
+        world.assessment.strategy,
+        assessor,
+        "Annex one\n\n"
+        + ("Victims of attacks abroad will be repatriated at public expense with their families."),
+        "annex-1.txt",
+    )
+    second_annex, _created = upload(
+        world.assessment.strategy,
+        assessor,
+        "Annex two\n\n"
+        + ("Victims will receive psychological care for as long as their doctors advise it."),
+        "annex-2.txt",
+    )
+    one, two = (
+        first_annex.passages.get(kind="paragraph"),
+        second_annex.passages.get(kind="paragraph"),
+    )
+    assert str(one.location) == str(two.location) == "¶ 2"
+    link = evidence_link(score=world.victims, passage=one, user=assessor)
+    evidence_link(score=world.victims, passage=two, user=assessor)
+    assert world.score(world.victims).location == "¶ 2"  # written once
+    evidence_unlink(link=link, user=assessor)
+    saved = world.score(world.victims)
+    assert saved.location == "¶ 2"
+    assert saved.evidence == two.text
+
+
+def test_unlinking_twice_is_harmless(client, world, assessor):
+    link = evidence_link(score=world.victims, passage=world.passage(VICTIMS_TEXT), user=assessor)
+    evidence_unlink(link=link, user=assessor)
+    version = world.score(world.victims).version
+    evidence_unlink(link=link, user=assessor)  # a second click, from a page loaded before
+    assert world.score(world.victims).version == version
+    client.force_login(assessor)
+    response = client.post(url("evidence-unlink", world.assessment, link.pk))
+    assert response.status_code == 404
+
+
 def test_unlinking_removes_exactly_that_passage_and_keeps_the_typed_text(client, world, assessor):
     type_evidence(world.victims, assessor, "Victims Act, article 4.", "Act, art. 4")
     victims, memorial = world.passage(VICTIMS_TEXT), world.passage(MEMORIAL_TEXT)
