@@ -8,7 +8,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,25 +139,34 @@ def document_mark_failed(*, document_id: int, message: str) -> None:
         document.save()
 
 
-@transaction.atomic
 def document_delete(*, document: StrategyDocument, user) -> None:
-    """Remove a document and its passages, unless a passage is linked as evidence."""
+    """Remove a document and its passages, unless a passage is linked as evidence.
+
+    The database refuses to delete a passage that is linked (PROTECT), so a link made
+    while the removal runs also stops it. The file goes once the rows are gone.
+    """
     from assessments.models import EvidenceLink
 
     if not permissions.can_edit_strategy(user, document.strategy):
         raise PermissionDenied(_("You cannot remove documents of this strategy."))
-    links = EvidenceLink.objects.filter(passage__document=document)
-    linked = links.filter(status=EvidenceLink.Status.LINKED).count()
-    if linked:
+    storage, name = document.file.storage, document.file.name
+    try:
+        with transaction.atomic():
+            EvidenceLink.objects.filter(
+                passage__document=document, status=EvidenceLink.Status.DISMISSED
+            ).delete()
+            document.delete()
+            if name:
+                transaction.on_commit(lambda: storage.delete(name))
+    except ProtectedError:
+        linked = EvidenceLink.objects.filter(passage__document=document).count()
         raise ValidationError(
             _(
                 "%(count)s passages of this document are linked as evidence in assessments; "
                 "unlink them first."
             )
             % {"count": linked}
-        )
-    links.delete()
-    _delete_document(document)
+        ) from None
 
 
 def _delete_document(document: StrategyDocument) -> None:

@@ -410,22 +410,26 @@ def test_api_upload_then_status_passage_count_and_passages_in_order(
 
 
 def test_removing_a_document_in_the_browser_deletes_its_passages_and_file(
-    upload, client, strategy, media_root
+    upload, client, strategy, media_root, django_capture_on_commit_callbacks
 ):
     upload(strategy, documents.pdf_document(), "strategy.pdf")
     document = StrategyDocument.objects.get()
-    response = client.post(reverse("strategies:document-delete", args=[document.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes on commit
+        response = client.post(
+            reverse("strategies:document-delete", args=[document.pk]), follow=True
+        )
     assert response.redirect_chain == [(reverse("strategies:detail", args=[strategy.pk]), 302)]
     assert "Document removed: strategy.pdf." in response.content.decode()
     assert nothing_stored(media_root)
 
 
 def test_removing_a_document_through_the_api_deletes_its_passages_and_file(
-    api_upload, api, strategy, media_root
+    api_upload, api, strategy, media_root, django_capture_on_commit_callbacks
 ):
     created = api_upload(strategy, documents.docx_document(), "strategy.docx").json()
     assert Passage.objects.exists()
-    response = api.delete(f"/api/v1/documents/{created['id']}/")
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes on commit
+        response = api.delete(f"/api/v1/documents/{created['id']}/")
     assert response.status_code == 204
     assert nothing_stored(media_root)
     assert api.get(f"/api/v1/documents/{created['id']}/").status_code == 404
