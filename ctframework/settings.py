@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.fail_stale_reports",
         "schedule": 300.0,
     },
+    "fail-stale-document-extractions-every-5-minutes": {
+        "task": "strategies.tasks.fail_stale_documents",
+        "schedule": 300.0,
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

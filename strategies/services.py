@@ -4,6 +4,7 @@ import hashlib
 import logging
 import os
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -21,6 +22,9 @@ from .models import Passage, Strategy, StrategyDocument
 logger = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+MAX_EXTRACTION_ATTEMPTS = 3
+EXTRACTION_SOFT_LIMIT_S, EXTRACTION_HARD_LIMIT_S = 240, 300
+STALE_EXTRACTION = timedelta(seconds=EXTRACTION_HARD_LIMIT_S + 60)
 
 
 def document_upload(*, strategy: Strategy, user, file) -> tuple[StrategyDocument, bool]:
@@ -85,13 +89,28 @@ def document_extract(*, document_id: int) -> StrategyDocument:
         document = StrategyDocument.objects.select_for_update().get(pk=document_id)
         if document.status in (StrategyDocument.Status.READY, StrategyDocument.Status.FAILED):
             return document
+        if document.attempts >= MAX_EXTRACTION_ATTEMPTS:
+            # Each attempt was cut short (a worker killed by the time or memory limit).
+            document_mark_failed(
+                document_id=document_id,
+                message=_(
+                    "Reading the document was interrupted %(count)s times; it may be too "
+                    "large or too complex. Split it and upload the parts."
+                )
+                % {"count": document.attempts},
+            )
+            return StrategyDocument.objects.get(pk=document_id)
         document.status = StrategyDocument.Status.EXTRACTING
         document.attempts += 1
-        document.save(update_fields=["status", "attempts"])
+        document.extraction_started_at = timezone.now()
+        document.save(update_fields=["status", "attempts", "extraction_started_at"])
     try:
         with document.file.open("rb") as handle:
             data = handle.read()
-        extraction = extract_passages(data, document.format)
+        # Checked again here: documents carried over from before uploads were checked.
+        fmt = detect_format(data)
+        check_readable(data, fmt)
+        extraction = extract_passages(data, fmt)
     except (UnreadableDocument, OSError) as exc:
         message = str(exc) if isinstance(exc, UnreadableDocument) else _("The file is missing.")
         document_mark_failed(document_id=document_id, message=message)
@@ -116,6 +135,7 @@ def document_extract(*, document_id: int) -> StrategyDocument:
             batch_size=500,
         )
         document.status = StrategyDocument.Status.READY
+        document.format = fmt
         document.error = ""
         document.page_count = extraction.page_count
         document.pages_without_text = extraction.pages_without_text
@@ -185,3 +205,20 @@ def documents_requeue_pending() -> int:
     for document_id in ids:
         _enqueue(document_id)
     return len(ids)
+
+
+def documents_fail_stale() -> int:
+    """Periodic sweep: a document still being read past the task's hard time limit was cut
+    short (its worker was killed); it is marked failed, and its file and passages go."""
+    cutoff = timezone.now() - STALE_EXTRACTION
+    stale = list(
+        StrategyDocument.objects.filter(
+            status=StrategyDocument.Status.EXTRACTING, extraction_started_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for document_id in stale:
+        document_mark_failed(
+            document_id=document_id,
+            message=_("Reading the document did not finish in time; upload it again."),
+        )
+    return len(stale)

@@ -11,7 +11,12 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=services.EXTRACTION_SOFT_LIMIT_S,
+    time_limit=services.EXTRACTION_HARD_LIMIT_S,
+)
 def extract_document(document_id: int) -> str:
     """Extract one document's passages. Idempotent: a redelivered task replaces them."""
     try:
@@ -28,3 +33,9 @@ def extract_document(document_id: int) -> str:
             message=_("The document could not be read: %(error)s") % {"error": exc},
         )
     return "failed"
+
+
+@shared_task
+def fail_stale_documents() -> int:
+    """Periodic sweep: documents whose extraction was cut short are marked failed."""
+    return services.documents_fail_stale()

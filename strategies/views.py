@@ -110,8 +110,12 @@ def document_download(request, document_pk: int):
     document = permissions.get_document_for_user(request.user, document_pk)
     if not document.file:
         raise Http404
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        raise Http404 from None
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=document.original_name,
         content_type=CONTENT_TYPES[document.format],

@@ -95,7 +95,7 @@ def join_lines(lines: list[str]) -> str:
     "ALD-") joins the next without a space, keeping the hyphen."""
     text = ""
     for raw in lines:
-        line = " ".join(raw.split())
+        line = " ".join(raw.replace("\x00", " ").split())  # NUL cannot be stored as text
         if not line:
             continue
         if text.endswith("-") and text[-2:-1].isalnum():

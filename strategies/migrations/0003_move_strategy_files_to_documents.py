@@ -21,7 +21,7 @@ def move_files(apps, schema_editor):
             data = None
         StrategyDocument.objects.create(
             strategy=strategy,
-            file=name,
+            file=name if data is not None else "",
             original_name=os.path.basename(name)[:255],
             format=FORMATS.get(os.path.splitext(name)[1].lower(), "txt"),
             size=len(data) if data is not None else 0,

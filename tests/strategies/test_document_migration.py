@@ -53,6 +53,7 @@ def test_old_document_files_become_queued_documents(settings, tmp_path):
         gone = StrategyDocument.objects.get(strategy_id=missing.pk)
         assert (gone.status, gone.format) == ("failed", "docx")
         assert "missing" in gone.error
+        assert not gone.file  # no download link to a file that is not there
         assert StrategyDocument.objects.count() == 2
     finally:
         call_command("migrate", verbosity=0)  # the latest schema for the tests after this one
