@@ -182,6 +182,8 @@
       return;
     }
     status.textContent = text.saving;
+    const fields = () => (scoreForm ? JSON.stringify([...new FormData(scoreForm)]) : "");
+    const before = fields();
     let response = null;
     try {
       response = await fetch(actionForm.action, {
@@ -203,9 +205,15 @@
       status.textContent = body.message || _("Not saved: no connection. Try again.");
       return;
     }
-    if (scoreForm) {
+    if (scoreForm && fields() === before) {
       fill(scoreForm, body.score);
       setStatus(scoreForm, "saved", text.saved);
+    } else if (scoreForm) {
+      // The assessor typed while the link was made: their text stays in the fields, and
+      // they choose between it and what is saved now, as for any conflict.
+      clearTimeout(scoreForm._timer);
+      setStatus(scoreForm, "conflict", text.conflict);
+      showConflict(scoreForm, body.score);
     }
     updateProgress(body.progress);
     const fresh = document.createRange().createContextualFragment(body.panel).firstElementChild;

@@ -118,3 +118,40 @@ def test_link_a_passage_from_the_reader(
     financing.refresh_from_db()
     assert financing.evidence == FINANCING
     assert EvidenceLink.objects.get(score=financing).status == EvidenceLink.Status.LINKED
+
+
+def test_typing_while_a_link_is_made_is_kept_and_offered_as_a_choice(
+    allow_orm_beside_playwright, live_server, client, assessor, mapped, browser_page
+):
+    page = browser_page
+    assessment, (victims, _financing) = mapped
+    client.force_login(assessor)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(live_server.url + reverse("assessments:checklist", args=[assessment.pk]))
+    # A slow network: the link's answer comes 1.5 s after it was asked for.
+    page.evaluate(
+        """() => {
+          const original = window.fetch;
+          window.fetch = (url, options) => String(url).includes("/evidence/")
+            ? new Promise((done) => setTimeout(() => done(original(url, options)), 1500))
+            : original(url, options);
+        }"""
+    )
+    item = page.locator(f"#item-{victims.principle.code}")
+    item.locator(".suggestion").first.get_by_role("button", name="Use as evidence").click()
+    item.get_by_label("Justification").fill("Typed while the link was on its way.")
+    expect(item.locator(".linked-passages")).to_contain_text("Survivors and bereaved")
+    # Nothing typed is overwritten: the field keeps it, and the conflict box offers both.
+    expect(item.get_by_label("Justification")).to_have_value("Typed while the link was on its way.")
+    conflict = item.locator(".conflict")
+    expect(conflict).to_be_visible(timeout=SAVE_TIMEOUT_MS)
+    expect(conflict).to_contain_text("Survivors and bereaved")
+    conflict.get_by_role("button", name="Keep mine (save over theirs)").click()
+    expect(item.locator("form[data-autosave]")).to_have_attribute(
+        "data-state", "saved", timeout=SAVE_TIMEOUT_MS
+    )
+    victims.refresh_from_db()
+    assert victims.justification == "Typed while the link was on its way."
+    assert EvidenceLink.objects.filter(score=victims, status="linked").count() == 1
