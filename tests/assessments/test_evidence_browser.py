@@ -14,7 +14,7 @@ from tests.factories import make_assessment
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),  # see test_checklist_browser.py
 ]
 
 VICTIMS = (

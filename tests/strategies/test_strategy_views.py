@@ -21,7 +21,7 @@ KENYA_2016 = "Kenya National Strategy to Counter Violent Extremism 2016"
 def make_user(username, role=None, *jurisdictions):
     user = UserFactory(username=username)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     user.jurisdictions.set(jurisdictions)
     return user
 
