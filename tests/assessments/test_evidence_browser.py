@@ -28,6 +28,15 @@ FINANCING = (
 STRATEGY = f"Victims\n\n{VICTIMS}\n\nTerrorist financing\n\n{FINANCING}\n"
 
 
+def open_signed_in(page, client, user, live_server, url_name, assessment):
+    """Open one of the assessment's pages in the browser, signed in as `user` (the log-in
+    form itself is tested in test_checklist_browser.py)."""
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page.goto(live_server.url + reverse(url_name, args=[assessment.pk]))
+
+
 @pytest.fixture
 def mapped(malta, assessor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -51,10 +60,7 @@ def test_accept_and_dismiss_suggestions_in_the_checklist(
 ):
     page = browser_page
     assessment, (victims, financing) = mapped
-    client.force_login(assessor)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-    page.goto(live_server.url + reverse("assessments:checklist", args=[assessment.pk]))
+    open_signed_in(page, client, assessor, live_server, "assessments:checklist", assessment)
 
     item = page.locator(f"#item-{victims.principle.code}")
     suggestion = item.locator(".suggestion").first
@@ -101,11 +107,7 @@ def test_link_a_passage_from_the_reader(
 ):
     page = browser_page
     assessment, (victims, financing) = mapped
-    client.force_login(assessor)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page.goto(live_server.url + reverse("assessments:reader", args=[assessment.pk]))
+    open_signed_in(page, client, assessor, live_server, "assessments:reader", assessment)
     passage = page.locator("article.passage", has_text="financial intelligence unit")
     passage.get_by_role("link", name="Link to principles").click()
     # htmx puts the form under the passage: no page load.
@@ -125,11 +127,7 @@ def test_typing_while_a_link_is_made_is_kept_and_offered_as_a_choice(
 ):
     page = browser_page
     assessment, (victims, _financing) = mapped
-    client.force_login(assessor)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page.goto(live_server.url + reverse("assessments:checklist", args=[assessment.pk]))
+    open_signed_in(page, client, assessor, live_server, "assessments:checklist", assessment)
     # A slow network: the link's answer comes 1.5 s after it was asked for.
     page.evaluate(
         """() => {
