@@ -53,6 +53,7 @@ bench: $(VENV)/.installed
 ## fixtures: rebuild fixtures/*.json from the human-written sets in principles/library/
 fixtures: $(VENV)/.installed
 	$(MANAGE) build_library_fixtures
+	$(MANAGE) build_jurisdiction_fixture
 
 ## worker: a Celery worker for a deployment with CELERY_BROKER_URL set
 worker: $(VENV)/.installed

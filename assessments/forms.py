@@ -1,12 +1,12 @@
 """Forms for scores, assessments and observations; rules stay in services and permissions."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ctframework import roles
 from principles.models import Framework
 
+from . import permissions
 from .models import Assessment, ScoreLevel, ScoreScale
 from .services import ScoreInput
 
@@ -53,13 +53,6 @@ class ScoreForm(forms.Form):
         )
 
 
-def _users_with_role(role: str, jurisdiction_ids=None):
-    users = get_user_model().objects.filter(groups__name=role, is_active=True)
-    if jurisdiction_ids is not None:
-        users = users.filter(jurisdictions__in=jurisdiction_ids)
-    return users.distinct().order_by("username")
-
-
 class AssessmentForm(forms.ModelForm):
     """Create an assessment of a strategy; the people offered are those of its jurisdiction."""
 
@@ -70,13 +63,13 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args, strategy, **kwargs):
         super().__init__(*args, **kwargs)
-        jurisdiction = [strategy.jurisdiction_id]
+        jurisdiction = strategy.jurisdiction_id
         self.fields["framework"].queryset = Framework.objects.filter(assessable=True)
         self.fields["scale"].initial = ScoreScale.objects.filter(is_default=True).first()
-        self.fields["assessors"].queryset = _users_with_role(roles.ASSESSOR, jurisdiction)
+        self.fields["assessors"].queryset = permissions.users_holding(roles.ASSESSOR, jurisdiction)
         self.fields["assessors"].required = False
         self.fields["assessors"].help_text = _("Leave empty to assign yourself.")
-        self.fields["reviewer"].queryset = _users_with_role(roles.REVIEWER, jurisdiction)
+        self.fields["reviewer"].queryset = permissions.users_holding(roles.REVIEWER, jurisdiction)
         self.fields["partners"].required = False
         self.fields["partners"].widget.attrs["size"] = 8
 

@@ -1,17 +1,22 @@
 """Who may see and do what: the one place every view, the API and the admin ask.
 
-Scoping is by queryset, so an object outside a user's scope is simply not found (404),
-and its existence does not leak. Rules:
+Roles are granted per jurisdiction (accounts.Grant: a user, a role, and one jurisdiction or
+a membership set such as a UN regional group); every rule below asks "does this user hold
+role R *for this jurisdiction*". Scoping is by queryset, so an object outside a user's
+scope is simply not found (404), and its existence does not leak. Rules:
 
-- Administrators (the role, or a superuser) see everything.
-- Everyone else sees the strategies of the jurisdictions granted to them.
-- Assessors and reviewers see every assessment of their jurisdictions.
-- Ministry readers see their own jurisdictions' assessments once shared or finalized.
-- Finalized assessments shared with named partners are seen by the partners' users;
-  finalized public assessments by every signed-in user.
-- Only assigned assessors edit scores, and only while the assessment is a draft.
-- Reviewers (the assigned one, when there is one) move assessments through review.
-- Ministry readers add observations while the assessment is shared with them.
+- Administrators (the global role, or a superuser) see everything.
+- Everyone else sees the strategies of the jurisdictions they hold any role for.
+- Assessors and reviewers of a jurisdiction see every assessment of it.
+- Ministry readers of a jurisdiction see its assessments once shared or finalized.
+- Finalized assessments shared with named partners are seen by users holding any role for
+  a partner; finalized public assessments by every signed-in user.
+- Only assigned assessors who are assessors of the jurisdiction edit scores, and only while
+  the assessment is a draft.
+- Reviewers of the jurisdiction (the assigned one, when there is one) move assessments
+  through review.
+- Ministry readers of the jurisdiction add observations while the assessment is shared.
+- Strategies are added and edited by the jurisdiction's assessors and reviewers.
 - Strategy documents and their passages are seen by whoever sees the strategy, and added
   or removed by whoever may edit it. An assessment's reader, suggestions and coverage map
   show the strategy's text, so they need the strategy in scope as well as the assessment
@@ -19,11 +24,13 @@ and its existence does not leak. Rules:
 - Only those who may edit the scores link evidence, accept or dismiss suggestions.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from accounts.scopes import grant_scopes
 from ctframework import roles
-from strategies.models import Passage, Strategy, StrategyDocument
+from strategies.models import Jurisdiction, Passage, Strategy, StrategyDocument
 
 from .models import Assessment, Report
 
@@ -43,16 +50,20 @@ def can_administer(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_administrator)
 
 
-def _has(user, role: str) -> bool:
-    return bool(user.is_authenticated and user.has_role(role))
+def _ids(user, *role_names: str) -> frozenset[int]:
+    """The jurisdictions where `user` holds any of `role_names`."""
+    return grant_scopes(user).ids(*role_names)
 
 
-def _jurisdiction_ids(user) -> list[int]:
-    cache = user.__dict__.get("_jurisdiction_ids")
-    if cache is None:
-        cache = list(user.jurisdictions.values_list("pk", flat=True))
-        user.__dict__["_jurisdiction_ids"] = cache
-    return cache
+def _holds(user, role: str, jurisdiction_id: int) -> bool:
+    return grant_scopes(user).holds(role, jurisdiction_id)
+
+
+def _any_role_ids(user) -> frozenset[int]:
+    return grant_scopes(user).any
+
+
+TEAM = (roles.ASSESSOR, roles.REVIEWER)
 
 
 def strategy_scope(user) -> Q | None:
@@ -61,7 +72,7 @@ def strategy_scope(user) -> Q | None:
         return None
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    return Q(jurisdiction_id__in=_jurisdiction_ids(user))
+    return Q(jurisdiction_id__in=_any_role_ids(user))
 
 
 def assessment_scope(user) -> Q | None:
@@ -70,30 +81,36 @@ def assessment_scope(user) -> Q | None:
         return None
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    mine = _jurisdiction_ids(user)
     finalized = Q(status=Assessment.Status.FINALIZED)
     scope = Q(sharing=Assessment.Sharing.PUBLIC) & finalized
-    partner_of = Assessment.partners.through.objects.filter(jurisdiction_id__in=mine)
+    partner_of = Assessment.partners.through.objects.filter(jurisdiction_id__in=_any_role_ids(user))
     scope |= (
         Q(sharing=Assessment.Sharing.PARTNERS, pk__in=partner_of.values("assessment_id"))
         & finalized
     )
-    if _has(user, roles.ASSESSOR) or _has(user, roles.REVIEWER):
-        scope |= Q(strategy__jurisdiction_id__in=mine)
-    if _has(user, roles.MINISTRY_READER):
+    if team := _ids(user, *TEAM):
+        scope |= Q(strategy__jurisdiction_id__in=team)
+    if ministry := _ids(user, roles.MINISTRY_READER):
         scope |= Q(
-            strategy__jurisdiction_id__in=mine,
+            strategy__jurisdiction_id__in=ministry,
             status__in=[Assessment.Status.SHARED, Assessment.Status.FINALIZED],
         )
     return scope
 
 
+def strategy_jurisdictions(user) -> QuerySet[Jurisdiction]:
+    """The jurisdictions `user` may add strategies for."""
+    if can_administer(user):
+        return Jurisdiction.objects.all()
+    return Jurisdiction.objects.filter(pk__in=_ids(user, *TEAM))
+
+
 def can_create_strategy(user, jurisdiction=None) -> bool:
+    """Assessors and reviewers of `jurisdiction` (of some jurisdiction, when None)."""
     if can_administer(user):
         return True
-    if not (_has(user, roles.ASSESSOR) or _has(user, roles.REVIEWER)):
-        return False
-    return jurisdiction is None or jurisdiction.pk in _jurisdiction_ids(user)
+    team = _ids(user, *TEAM)
+    return bool(team) if jurisdiction is None else jurisdiction.pk in team
 
 
 def can_edit_strategy(user, strategy) -> bool:
@@ -101,17 +118,19 @@ def can_edit_strategy(user, strategy) -> bool:
 
 
 def can_create_assessment(user, strategy=None) -> bool:
+    """Assessors of the strategy's jurisdiction (of some jurisdiction, when None)."""
     if can_administer(user):
         return True
-    if not _has(user, roles.ASSESSOR):
-        return False
-    return strategy is None or strategy.jurisdiction_id in _jurisdiction_ids(user)
+    assessor_of = _ids(user, roles.ASSESSOR)
+    return bool(assessor_of) if strategy is None else strategy.jurisdiction_id in assessor_of
+
+
+def _jurisdiction_id(assessment) -> int:
+    return assessment.strategy.jurisdiction_id
 
 
 def _is_assigned_assessor(user, assessment) -> bool:
-    if not _has(user, roles.ASSESSOR):
-        return False
-    if assessment.strategy.jurisdiction_id not in _jurisdiction_ids(user):
+    if not _holds(user, roles.ASSESSOR, _jurisdiction_id(assessment)):
         return False
     assigned = assessment.__dict__.get("_assessor_ids")
     if assigned is None:
@@ -121,9 +140,7 @@ def _is_assigned_assessor(user, assessment) -> bool:
 
 
 def _is_its_reviewer(user, assessment) -> bool:
-    if not _has(user, roles.REVIEWER):
-        return False
-    if assessment.strategy.jurisdiction_id not in _jurisdiction_ids(user):
+    if not _holds(user, roles.REVIEWER, _jurisdiction_id(assessment)):
         return False
     return assessment.reviewer_id in (None, user.pk)
 
@@ -162,10 +179,8 @@ def can_reopen(user, assessment) -> bool:
 
 
 def can_add_observation(user, assessment) -> bool:
-    return (
-        assessment.status == Assessment.Status.SHARED
-        and _has(user, roles.MINISTRY_READER)
-        and assessment.strategy.jurisdiction_id in _jurisdiction_ids(user)
+    return assessment.status == Assessment.Status.SHARED and _holds(
+        user, roles.MINISTRY_READER, _jurisdiction_id(assessment)
     )
 
 
@@ -173,18 +188,23 @@ def can_see_observations(user, assessment) -> bool:
     """Observations are the jurisdiction's annex: its readers and the assessment team."""
     if can_administer(user):
         return True
-    in_jurisdiction = assessment.strategy.jurisdiction_id in _jurisdiction_ids(user)
-    return in_jurisdiction and any(
-        _has(user, role) for role in (roles.ASSESSOR, roles.REVIEWER, roles.MINISTRY_READER)
-    )
+    return _jurisdiction_id(assessment) in _ids(user, *TEAM, roles.MINISTRY_READER)
 
 
 def can_see_history(user, assessment) -> bool:
     """Score history names the assessors: the assessment team and administrators."""
     if can_administer(user):
         return True
-    in_jurisdiction = assessment.strategy.jurisdiction_id in _jurisdiction_ids(user)
-    return in_jurisdiction and (_has(user, roles.ASSESSOR) or _has(user, roles.REVIEWER))
+    return _jurisdiction_id(assessment) in _ids(user, *TEAM)
+
+
+def users_holding(role: str, jurisdiction_id: int) -> QuerySet:
+    """Active users who hold `role` for the jurisdiction (directly or through a set)."""
+    holding = Q(grants__jurisdiction_id=jurisdiction_id) | Q(
+        grants__membership_set__members=jurisdiction_id
+    )
+    users = get_user_model().objects.filter(holding, grants__role__name=role, is_active=True)
+    return users.distinct().order_by("username")
 
 
 def visible_strategies(user) -> QuerySet[Strategy]:
@@ -218,9 +238,7 @@ def can_read_strategy_text(user, assessment) -> bool:
     coverage map)."""
     if can_administer(user):
         return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return assessment.strategy.jurisdiction_id in _jurisdiction_ids(user)
+    return _jurisdiction_id(assessment) in _any_role_ids(user)
 
 
 def get_document_for_user(user, pk) -> StrategyDocument:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ctframework import roles
 from principles.models import Framework, Principle
-from strategies.models import Jurisdiction, Strategy
+from strategies.models import Strategy
 
 from . import permissions, reports
 from .models import (
@@ -73,6 +72,8 @@ def assessment_create(
     """Create an assessment with one empty score per principle of the framework."""
     if not permissions.can_create_assessment(created_by, strategy):
         raise PermissionDenied
+    assessors = list(assessors) or [created_by]
+    _check_team(strategy.jurisdiction_id, assessors=assessors, reviewer=reviewer)
     scale = scale or ScoreScale.objects.get(is_default=True)
     assessment = Assessment(
         strategy=strategy,
@@ -85,7 +86,6 @@ def assessment_create(
     )
     assessment.full_clean()
     assessment.save()
-    assessors = list(assessors) or [created_by]
     assessment.assessors.set(assessors)
     assessment.partners.set(partners)
     Score.objects.bulk_create(
@@ -94,6 +94,29 @@ def assessment_create(
     )
     _event(assessment, created_by, "created", to_status=assessment.status)
     return assessment
+
+
+def _check_team(jurisdiction_id: int, *, assessors=None, reviewer=None) -> None:
+    """Assessors and the reviewer must hold their role for the assessed jurisdiction."""
+    errors = {}
+    if assessors:
+        allowed = set(
+            permissions.users_holding(roles.ASSESSOR, jurisdiction_id)
+            .filter(pk__in=[u.pk for u in assessors])
+            .values_list("pk", flat=True)
+        )
+        if refused := sorted(u.username for u in assessors if u.pk not in allowed):
+            errors["assessors"] = _("Not an assessor of this jurisdiction: %(users)s.") % {
+                "users": ", ".join(refused)
+            }
+    if reviewer is not None and not (
+        permissions.users_holding(roles.REVIEWER, jurisdiction_id).filter(pk=reviewer.pk).exists()
+    ):
+        errors["reviewer"] = _("%(user)s is not a reviewer of this jurisdiction.") % {
+            "user": reviewer.username
+        }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _clean_input(assessment: Assessment, data: ScoreInput) -> ScoreInput:
@@ -275,21 +298,6 @@ def _event(assessment, user, action, *, from_status="", to_status="", note=""):
     )
 
 
-@transaction.atomic
-def access_grant(*, user, role: str, jurisdictions: list[Jurisdiction]) -> None:
-    """Give `user` a role and access to `jurisdictions` (added to what they had)."""
-    if role not in roles.ALL_ROLES:
-        raise ValidationError(
-            _("Unknown role %(role)s; the roles are: %(roles)s.")
-            % {"role": role, "roles": ", ".join(roles.ALL_ROLES)}
-        )
-    user.groups.add(Group.objects.get(name=role))
-    user.jurisdictions.add(*jurisdictions)
-    if role == roles.ADMINISTRATOR and not user.is_staff:
-        user.is_staff = True  # Django's admin asks for it; our AdminSite asks the role too
-        user.save(update_fields=["is_staff"])
-
-
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
@@ -413,6 +421,7 @@ def assessment_update(
         raise AssessmentLocked(_("This assessment is finalized and read-only."))
     if not permissions.can_edit_assessment(user, locked):
         raise PermissionDenied(_("Only its reviewer or an administrator can change this."))
+    _check_team(locked.strategy.jurisdiction_id, assessors=assessors, reviewer=reviewer)
     changed = []
     for name, value in (("title", title), ("sharing", sharing), ("reviewer", reviewer)):
         if value is not None and getattr(locked, name) != value:

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import permissions
 
-from .models import Jurisdiction, Strategy
+from .models import Strategy
 
 
 class StrategyForm(forms.ModelForm):
-    """A strategy in one of the user's jurisdictions; earlier versions come from the same scope."""
+    """A strategy of a jurisdiction the user assesses or reviews; earlier versions come from
+    the strategies the user may see."""
 
     source_url = forms.URLField(
         label=_("source URL"), required=False, max_length=1000, assume_scheme="https"
@@ -31,12 +32,8 @@ class StrategyForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = permissions.strategy_scope(user)
         visible = permissions.visible_strategies(user)
-        jurisdictions = Jurisdiction.objects.all()
-        if scope is not None:
-            jurisdictions = jurisdictions.filter(pk__in=user.jurisdictions.values("pk"))
-        self.fields["jurisdiction"].queryset = jurisdictions
+        self.fields["jurisdiction"].queryset = permissions.strategy_jurisdictions(user)
         self.fields["supersedes"].queryset = visible.exclude(pk=self.instance.pk)
 
 

@@ -1,10 +1,9 @@
 """Shared fixtures: the named personas every permission test uses."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from ctframework import roles
-from tests.factories import JurisdictionFactory, UserFactory
+from tests.factories import JurisdictionFactory, UserFactory, grant
 
 
 @pytest.fixture
@@ -18,11 +17,9 @@ def kenya(db):
 
 
 def _user(username, role, *jurisdictions):
-    user = UserFactory(username=username)
-    # get_or_create: a transactional test before this one may have flushed the migration rows.
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    user.jurisdictions.set(jurisdictions)
-    return user
+    # The role groups are made with get_or_create: a transactional test before this one may
+    # have flushed the migration rows.
+    return grant(UserFactory(username=username), role, *jurisdictions)
 
 
 @pytest.fixture

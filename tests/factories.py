@@ -118,6 +118,25 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     scale = factory.SubFactory(ScoreScaleFactory)
 
 
+def grant(user, role: str, *scopes):
+    """Give `user` `role` for each scope (a Jurisdiction or MembershipSet; none for
+    Administrator), as accounts.services.grant_add does, without its checks."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Grant, MembershipSet
+
+    group = Group.objects.get_or_create(name=role)[0]
+    for scope in scopes or [None]:
+        Grant.objects.get_or_create(
+            user=user,
+            role=group,
+            jurisdiction=scope if isinstance(scope, Jurisdiction) else None,
+            membership_set=scope if isinstance(scope, MembershipSet) else None,
+        )
+    user.__dict__.pop("_grant_scopes", None)
+    return user
+
+
 def make_framework(principles: int = 10, sections: int = 2, slug: str | None = None):
     """A framework with `principles` items spread over `sections` sections."""
     from principles.models import Framework

@@ -2,11 +2,10 @@
 never lists another jurisdiction's objects, and an id from elsewhere looks like no id."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from ctframework import roles
 from tests.assessments.evidence_world import make_world, upload
-from tests.factories import StrategyFactory, UserFactory
+from tests.factories import StrategyFactory, UserFactory, grant
 
 pytestmark = [
     pytest.mark.core,
@@ -23,9 +22,7 @@ KENYA_TEXT = (
 
 @pytest.fixture
 def kenya_world(kenya):
-    kofi = UserFactory(username="kofi-assessor-ken")
-    kofi.groups.add(Group.objects.get_or_create(name=roles.ASSESSOR)[0])
-    kofi.jurisdictions.set([kenya])
+    kofi = grant(UserFactory(username="kofi-assessor-ken"), roles.ASSESSOR, kenya)
     strategy = StrategyFactory(jurisdiction=kenya, title=KENYA_TITLE)
     document, _created = upload(strategy, kofi, KENYA_TEXT, "kenya.txt")
     return strategy, document.passages.get(kind="paragraph")

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Assessment, Report, Score
 from assessments.services import assessment_transition
+from strategies.models import Strategy
 from tests.factories import StrategyFactory, make_assessment
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db]
@@ -223,4 +224,93 @@ def test_partners_are_not_told_who_edited(maltese, assessor, reviewer, kenya, mi
     assert seen["evidence"] == "q" and seen["updated_by"] is None
     assert token_client(reviewer).get(score_url(maltese, score)).json()["updated_by"] == (
         assessor.username
+    )
+
+
+@pytest.fixture
+def mix(malta, kenya):
+    """The attack's user: `grant_access mix Assessor MLT`, `grant_access mix "Ministry
+    reader" KEN`."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="mix")
+    call_command("grant_access", "mix", "Assessor", "MLT", stdout=StringIO())
+    call_command("grant_access", "mix", "Ministry reader", "KEN", stdout=StringIO())
+    return user
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.IN_REVIEW])
+def test_an_assessor_of_malta_who_reads_for_kenya_sees_no_kenyan_draft(
+    mix, kenya, kenya_assessor_and_reviewer, status
+):
+    kofi, kerubo = kenya_assessor_and_reviewer
+    kenyan = make_assessment(jurisdiction=kenya, assessors=[kofi], reviewer=kerubo, principles=2)
+    if status == S.IN_REVIEW:
+        assessment_transition(assessment=kenyan, user=kofi, to_status=S.IN_REVIEW)
+    client = token_client(mix)
+    for url in (
+        f"/api/v1/assessments/{kenyan.pk}/",
+        f"/api/v1/assessments/{kenyan.pk}/scores/",
+        f"/api/v1/assessments/{kenyan.pk}/exports/json/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/v1/assessments/").json()["count"] == 0
+    # Once shared, the Kenyan ministry reader in mix reads it, but may not score it.
+    if status == S.DRAFT:
+        assessment_transition(assessment=kenyan, user=kofi, to_status=S.IN_REVIEW)
+    assessment_transition(assessment=kenyan, user=kerubo, to_status=S.SHARED)
+    assert client.get(f"/api/v1/assessments/{kenyan.pk}/").status_code == 200
+    score = kenyan.scores.first()
+    refused = client.patch(score_url(kenyan, score), {"version": 0, "justification": "x"})
+    assert refused.status_code == 403
+    assert Score.objects.get(pk=score.pk).justification == ""
+
+
+def test_an_assessor_of_malta_who_reads_for_kenya_cannot_add_kenyan_strategies(mix, kenya, malta):
+    client = token_client(mix)
+    body = {"title": "Planted", "kind": "national-ct", "language": "en"}
+    refused = client.post("/api/v1/strategies/", {**body, "jurisdiction": kenya.code})
+    assert refused.status_code == 400
+    assert "cannot add strategies for this jurisdiction" in str(refused.json())
+    assert not Strategy.objects.filter(title="Planted").exists()
+    # Positive control: at home in Malta the same request is accepted.
+    created = client.post("/api/v1/strategies/", {**body, "jurisdiction": malta.code})
+    assert created.status_code == 201, created.json()
+
+
+def test_an_assessment_team_must_hold_its_roles_for_the_jurisdiction(
+    mix, malta, kenya, assessor, kenya_assessor_and_reviewer
+):
+    """A Kenyan assessor cannot be put on a Maltese assessment (nor see its names listed)."""
+    kofi, kerubo = kenya_assessor_and_reviewer
+    strategy = StrategyFactory(jurisdiction=malta)
+    make_assessment(jurisdiction=malta, assessors=[assessor], principles=1)  # the default scale
+    from tests.factories import make_framework
+
+    framework = make_framework(principles=1, slug="team-set")
+    body = {"strategy": strategy.pk, "framework": framework.pk}
+    client = token_client(mix)
+    refused = client.post(
+        "/api/v1/assessments/", {**body, "assessors": [kofi.username]}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "Not an assessor of this jurisdiction: kofi" in str(refused.json())
+    refused = client.post(
+        "/api/v1/assessments/", {**body, "reviewer": kerubo.username}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "is not a reviewer of this jurisdiction" in str(refused.json())
+    assert not Assessment.objects.filter(strategy=strategy).exists()
+    created = client.post("/api/v1/assessments/", {**body, "assessors": ["mix"]}, format="json")
+    assert created.status_code == 201, created.json()
+
+
+@pytest.fixture
+def kenya_assessor_and_reviewer(kenya):
+    from ctframework import roles
+    from tests.factories import UserFactory, grant
+
+    return (
+        grant(UserFactory(username="kofi"), roles.ASSESSOR, kenya),
+        grant(UserFactory(username="kerubo"), roles.REVIEWER, kenya),
     )

@@ -14,7 +14,6 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -41,6 +40,7 @@ from tests.factories import (
     ScoreScaleFactory,
     StrategyFactory,
     UserFactory,
+    grant,
     make_framework,
 )
 
@@ -74,10 +74,7 @@ def secret(status) -> str:
 
 def make_user(username, role=None, *jurisdictions, **fields):
     user = UserFactory(username=username, **fields)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    user.jurisdictions.set(jurisdictions)
-    return user
+    return grant(user, role, *jurisdictions) if role else user
 
 
 NEXT = {DRAFT: IN_REVIEW, IN_REVIEW: SHARED, SHARED: FINALIZED}
@@ -210,6 +207,22 @@ def kenya_reviewer(kenya):
 
 
 @pytest.fixture
+def mix_ministry_malta(malta, kenya):
+    """Mina: Ministry reader for Malta and Assessor for Kenya. Her Kenyan role must not make
+    her an assessor of Malta (before per-jurisdiction grants it did)."""
+    user = make_user("mina-mixed", roles.MINISTRY_READER, malta)
+    return grant(user, roles.ASSESSOR, kenya)
+
+
+@pytest.fixture
+def mix_assessor_malta(malta, kenya):
+    """Max: Assessor for Malta (not assigned to its assessments) and Ministry reader for
+    Kenya."""
+    user = make_user("max-mixed", roles.ASSESSOR, malta)
+    return grant(user, roles.MINISTRY_READER, kenya)
+
+
+@pytest.fixture
 def framework(db):
     return make_framework(principles=3, sections=1, slug="matrix-set")
 
@@ -274,6 +287,8 @@ PERSONAS = [
     "ministry_malta",
     "ministry_kenya",
     "kenya_assessor",
+    "mix_ministry_malta",
+    "mix_assessor_malta",
 ]
 OUTSIDERS = {"anonymous", "ministry_kenya", "kenya_assessor"}
 # Whose Maltese scores each persona may read (for the leak check on every response).
@@ -285,6 +300,8 @@ SEES = {
     "ministry_malta": {SHARED, FINALIZED},
     "ministry_kenya": set(),
     "kenya_assessor": set(),
+    "mix_ministry_malta": {SHARED, FINALIZED},
+    "mix_assessor_malta": set(STATUSES),
 }
 
 # Every page (GET) of the app, by URL name; each builds its URL from the world and, for the
@@ -375,6 +392,8 @@ MATRIX = [
     ("home",                        "ministry_malta",  OK),
     ("home",                        "ministry_kenya",  OK),
     ("home",                        "kenya_assessor",  OK),
+    ("home",                         "mix_ministry_malta", OK),
+    ("home",                         "mix_assessor_malta", OK),
 
     ("strategies:list",             "anonymous",       LOGIN),
     ("strategies:list",             "admin_user",      OK),
@@ -383,6 +402,8 @@ MATRIX = [
     ("strategies:list",             "ministry_malta",  OK),
     ("strategies:list",             "ministry_kenya",  OK),
     ("strategies:list",             "kenya_assessor",  OK),
+    ("strategies:list",              "mix_ministry_malta", OK),
+    ("strategies:list",              "mix_assessor_malta", OK),
 
     ("strategies:detail",           "anonymous",       LOGIN),
     ("strategies:detail",           "admin_user",      OK),
@@ -391,6 +412,8 @@ MATRIX = [
     ("strategies:detail",           "ministry_malta",  OK),
     ("strategies:detail",           "ministry_kenya",  HIDDEN),
     ("strategies:detail",           "kenya_assessor",  HIDDEN),
+    ("strategies:detail",            "mix_ministry_malta", OK),
+    ("strategies:detail",            "mix_assessor_malta", OK),
 
     ("strategies:create",           "anonymous",       LOGIN),
     ("strategies:create",           "admin_user",      OK),
@@ -399,6 +422,8 @@ MATRIX = [
     ("strategies:create",           "ministry_malta",  DENIED),
     ("strategies:create",           "ministry_kenya",  DENIED),
     ("strategies:create",           "kenya_assessor",  OK),  # for Kenya
+    ("strategies:create",            "mix_ministry_malta", OK),  # for Kenya
+    ("strategies:create",            "mix_assessor_malta", OK),
 
     ("strategies:edit",             "anonymous",       LOGIN),
     ("strategies:edit",             "admin_user",      OK),
@@ -407,6 +432,8 @@ MATRIX = [
     ("strategies:edit",             "ministry_malta",  DENIED),
     ("strategies:edit",             "ministry_kenya",  HIDDEN),
     ("strategies:edit",             "kenya_assessor",  HIDDEN),
+    ("strategies:edit",              "mix_ministry_malta", DENIED),
+    ("strategies:edit",              "mix_assessor_malta", OK),
 
     # The strategy's text: whoever sees the strategy (its jurisdiction), read-only.
     ("strategies:reader",           "anonymous",       LOGIN),
@@ -416,6 +443,8 @@ MATRIX = [
     ("strategies:reader",           "ministry_malta",  OK),
     ("strategies:reader",           "ministry_kenya",  HIDDEN),
     ("strategies:reader",           "kenya_assessor",  HIDDEN),
+    ("strategies:reader",            "mix_ministry_malta", OK),
+    ("strategies:reader",            "mix_assessor_malta", OK),
 
     ("strategies:document-status",  "anonymous",       LOGIN),
     ("strategies:document-status",  "admin_user",      OK),
@@ -424,6 +453,8 @@ MATRIX = [
     ("strategies:document-status",  "ministry_malta",  OK),
     ("strategies:document-status",  "ministry_kenya",  HIDDEN),
     ("strategies:document-status",  "kenya_assessor",  HIDDEN),
+    ("strategies:document-status",   "mix_ministry_malta", OK),
+    ("strategies:document-status",   "mix_assessor_malta", OK),
 
     ("strategies:document-download", "anonymous",      LOGIN),
     ("strategies:document-download", "admin_user",     OK),
@@ -432,6 +463,8 @@ MATRIX = [
     ("strategies:document-download", "ministry_malta", OK),
     ("strategies:document-download", "ministry_kenya", HIDDEN),
     ("strategies:document-download", "kenya_assessor", HIDDEN),
+    ("strategies:document-download", "mix_ministry_malta", OK),
+    ("strategies:document-download", "mix_assessor_malta", OK),
 
     # Everyone signed in may search; the results are scoped (part 2).
     ("strategies:passage-search",   "anonymous",       LOGIN),
@@ -441,6 +474,8 @@ MATRIX = [
     ("strategies:passage-search",   "ministry_malta",  OK),
     ("strategies:passage-search",   "ministry_kenya",  OK),
     ("strategies:passage-search",   "kenya_assessor",  OK),
+    ("strategies:passage-search",    "mix_ministry_malta", OK),
+    ("strategies:passage-search",    "mix_assessor_malta", OK),
 
     ("assessments:list",            "anonymous",       LOGIN),
     ("assessments:list",            "admin_user",      OK),
@@ -449,6 +484,8 @@ MATRIX = [
     ("assessments:list",            "ministry_malta",  OK),
     ("assessments:list",            "ministry_kenya",  OK),
     ("assessments:list",            "kenya_assessor",  OK),
+    ("assessments:list",             "mix_ministry_malta", OK),
+    ("assessments:list",             "mix_assessor_malta", OK),
 
     ("assessments:create",          "anonymous",       LOGIN),
     ("assessments:create",          "admin_user",      OK),
@@ -457,6 +494,8 @@ MATRIX = [
     ("assessments:create",          "ministry_malta",  DENIED),
     ("assessments:create",          "ministry_kenya",  HIDDEN),
     ("assessments:create",          "kenya_assessor",  HIDDEN),
+    ("assessments:create",           "mix_ministry_malta", DENIED),
+    ("assessments:create",           "mix_assessor_malta", OK),
 
     #                                                  draft   in review shared  finalized
     ("assessments:detail",          "anonymous",       LOGIN),
@@ -466,6 +505,8 @@ MATRIX = [
     ("assessments:detail",          "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:detail",          "ministry_kenya",  HIDDEN),
     ("assessments:detail",          "kenya_assessor",  HIDDEN),
+    ("assessments:detail",           "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:detail",           "mix_assessor_malta", OK),
 
     ("assessments:checklist",       "anonymous",       LOGIN),
     ("assessments:checklist",       "admin_user",      OK),
@@ -474,6 +515,8 @@ MATRIX = [
     ("assessments:checklist",       "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:checklist",       "ministry_kenya",  HIDDEN),
     ("assessments:checklist",       "kenya_assessor",  HIDDEN),
+    ("assessments:checklist",        "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:checklist",        "mix_assessor_malta", OK),
 
     # The reader and the coverage map show the strategy's text beside the assessment.
     ("assessments:reader",          "anonymous",       LOGIN),
@@ -483,6 +526,8 @@ MATRIX = [
     ("assessments:reader",          "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:reader",          "ministry_kenya",  HIDDEN),
     ("assessments:reader",          "kenya_assessor",  HIDDEN),
+    ("assessments:reader",           "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:reader",           "mix_assessor_malta", OK),
 
     ("assessments:coverage",        "anonymous",       LOGIN),
     ("assessments:coverage",        "admin_user",      OK),
@@ -491,6 +536,8 @@ MATRIX = [
     ("assessments:coverage",        "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:coverage",        "ministry_kenya",  HIDDEN),
     ("assessments:coverage",        "kenya_assessor",  HIDDEN),
+    ("assessments:coverage",         "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:coverage",         "mix_assessor_malta", OK),
 
     # Linking a passage: the assigned assessor while the assessment is a draft.
     ("assessments:passage-link-form", "anonymous",      LOGIN),
@@ -500,6 +547,9 @@ MATRIX = [
     ("assessments:passage-link-form", "ministry_malta", by_status(HIDDEN, HIDDEN, DENIED, DENIED)),
     ("assessments:passage-link-form", "ministry_kenya", HIDDEN),
     ("assessments:passage-link-form", "kenya_assessor", HIDDEN),
+    ("assessments:passage-link-form", "mix_ministry_malta",
+     by_status(HIDDEN, HIDDEN, DENIED, DENIED)),
+    ("assessments:passage-link-form", "mix_assessor_malta", DENIED),  # not assigned
 
     # The history names the assessors: the assessment team and administrators only.
     ("assessments:score-history",   "anonymous",       LOGIN),
@@ -509,6 +559,9 @@ MATRIX = [
     ("assessments:score-history",   "ministry_malta",  by_status(HIDDEN, HIDDEN,  DENIED, DENIED)),
     ("assessments:score-history",   "ministry_kenya",  HIDDEN),
     ("assessments:score-history",   "kenya_assessor",  HIDDEN),
+    ("assessments:score-history",    "mix_ministry_malta",
+     by_status(HIDDEN, HIDDEN, DENIED, DENIED)),
+    ("assessments:score-history",    "mix_assessor_malta", OK),
 
     ("assessments:export",          "anonymous",       LOGIN),
     ("assessments:export",          "admin_user",      OK),
@@ -517,6 +570,8 @@ MATRIX = [
     ("assessments:export",          "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:export",          "ministry_kenya",  HIDDEN),
     ("assessments:export",          "kenya_assessor",  HIDDEN),
+    ("assessments:export",           "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:export",           "mix_assessor_malta", OK),
 
     ("assessments:report-status",   "anonymous",       LOGIN),
     ("assessments:report-status",   "admin_user",      OK),
@@ -525,6 +580,8 @@ MATRIX = [
     ("assessments:report-status",   "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:report-status",   "ministry_kenya",  HIDDEN),
     ("assessments:report-status",   "kenya_assessor",  HIDDEN),
+    ("assessments:report-status",    "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:report-status",    "mix_assessor_malta", OK),
 
     ("assessments:report-download", "anonymous",       LOGIN),
     ("assessments:report-download", "admin_user",      OK),
@@ -533,6 +590,8 @@ MATRIX = [
     ("assessments:report-download", "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:report-download", "ministry_kenya",  HIDDEN),
     ("assessments:report-download", "kenya_assessor",  HIDDEN),
+    ("assessments:report-download",  "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
+    ("assessments:report-download",  "mix_assessor_malta", OK),
 
     # The principle library holds public documents: open to everyone.
     ("principles:framework-list",   "anonymous",       OK),
@@ -542,6 +601,8 @@ MATRIX = [
     ("principles:framework-list",   "ministry_malta",  OK),
     ("principles:framework-list",   "ministry_kenya",  OK),
     ("principles:framework-list",   "kenya_assessor",  OK),
+    ("principles:framework-list",    "mix_ministry_malta", OK),
+    ("principles:framework-list",    "mix_assessor_malta", OK),
 
     ("principles:framework",        "anonymous",       OK),
     ("principles:framework",        "admin_user",      OK),
@@ -550,6 +611,8 @@ MATRIX = [
     ("principles:framework",        "ministry_malta",  OK),
     ("principles:framework",        "ministry_kenya",  OK),
     ("principles:framework",        "kenya_assessor",  OK),
+    ("principles:framework",         "mix_ministry_malta", OK),
+    ("principles:framework",         "mix_assessor_malta", OK),
 
     ("principles:principle",        "anonymous",       OK),
     ("principles:principle",        "admin_user",      OK),
@@ -558,6 +621,8 @@ MATRIX = [
     ("principles:principle",        "ministry_malta",  OK),
     ("principles:principle",        "ministry_kenya",  OK),
     ("principles:principle",        "kenya_assessor",  OK),
+    ("principles:principle",         "mix_ministry_malta", OK),
+    ("principles:principle",         "mix_assessor_malta", OK),
 
     ("principles:search",           "anonymous",       OK),
     ("principles:search",           "admin_user",      OK),
@@ -566,6 +631,8 @@ MATRIX = [
     ("principles:search",           "ministry_malta",  OK),
     ("principles:search",           "ministry_kenya",  OK),
     ("principles:search",           "kenya_assessor",  OK),
+    ("principles:search",            "mix_ministry_malta", OK),
+    ("principles:search",            "mix_assessor_malta", OK),
 
     ("healthz",                     "anonymous",       OK),
     ("healthz",                     "admin_user",      OK),
@@ -574,6 +641,8 @@ MATRIX = [
     ("healthz",                     "ministry_malta",  OK),
     ("healthz",                     "ministry_kenya",  OK),
     ("healthz",                     "kenya_assessor",  OK),
+    ("healthz",                      "mix_ministry_malta", OK),
+    ("healthz",                      "mix_assessor_malta", OK),
 
     # Administrators only: everyone else is sent to the admin's own log-in page.
     ("admin:index",                 "anonymous",       ADMIN_LOGIN),
@@ -583,6 +652,8 @@ MATRIX = [
     ("admin:index",                 "ministry_malta",  ADMIN_LOGIN),
     ("admin:index",                 "ministry_kenya",  ADMIN_LOGIN),
     ("admin:index",                 "kenya_assessor",  ADMIN_LOGIN),
+    ("admin:index",                  "mix_ministry_malta", ADMIN_LOGIN),
+    ("admin:index",                  "mix_assessor_malta", ADMIN_LOGIN),
 ]
 # fmt: on
 
@@ -624,8 +695,8 @@ def test_the_matrix_has_one_row_per_page_and_persona():
     rows = [(page, persona) for page, persona, _ in MATRIX]
     assert len(rows) == len(set(rows)), "a page × persona row appears twice"
     assert set(rows) == {(page, persona) for page in PAGES for persona in PERSONAS}
-    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 182
-    assert len(CASES) == 371  # 17 pages × 7 personas + 9 assessment pages × 7 × 4 statuses
+    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 234
+    assert len(CASES) == 477  # 17 pages × 9 personas + 9 assessment pages × 9 × 4 statuses
 
 
 def test_the_matrix_covers_every_page_of_the_app():
@@ -1443,7 +1514,7 @@ def test_staff_flag_set_by_mistake_opens_no_admin_page(client, request, world, p
     assert snapshot() == before
     user.refresh_from_db()
     assert not user.is_superuser
-    assert not user.groups.filter(name=roles.ADMINISTRATOR).exists()
+    assert not user.grants.filter(role__name=roles.ADMINISTRATOR).exists()
 
 
 def test_administrator_opens_every_changelist(client, world, admin_user):

@@ -17,6 +17,7 @@ from assessments.services import (
     assessment_transition,
     score_save,
 )
+from ctframework import roles
 from strategies.models import Passage
 from tests.assessments.evidence_world import (
     FINANCING_TEXT,
@@ -31,7 +32,7 @@ from tests.assessments.evidence_world import (
     snapshot,
     upload,
 )
-from tests.factories import StrategyFactory, UserFactory, make_assessment
+from tests.factories import StrategyFactory, UserFactory, grant, make_assessment
 
 pytestmark = [
     pytest.mark.core,
@@ -526,9 +527,7 @@ def test_only_the_assigned_assessors_link_unlink_or_dismiss(
     client, world, assessor, malta, request, persona, status
 ):
     if persona == "stranger":  # a Maltese assessor not assigned to this assessment
-        user = UserFactory(username="sami-assessor")
-        user.groups.set(assessor.groups.all())
-        user.jurisdictions.set([malta])
+        user = grant(UserFactory(username="sami-assessor"), roles.ASSESSOR, malta)
     else:
         user = request.getfixturevalue(persona)
     link = evidence_link(score=world.victims, passage=world.passage(VICTIMS_TEXT), user=assessor)

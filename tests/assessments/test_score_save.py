@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from assessments.models import Score, ScoreChange
 from assessments.services import AssessmentLocked, ScoreConflict, ScoreInput, score_save
-from tests.factories import UserFactory, make_assessment
+from ctframework import roles
+from tests.factories import UserFactory, grant, make_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,7 @@ def test_save_bumps_version_and_records_history(assessment, assessor):
 
 @pytest.mark.core
 def test_stale_version_is_refused_and_nothing_is_overwritten(assessment, assessor):
-    other = UserFactory(username="second-assessor")
-    other.groups.add(*assessor.groups.all())
-    other.jurisdictions.add(*assessor.jurisdictions.all())
+    other = grant(UserFactory(username="second-assessor"), roles.ASSESSOR, assessment.jurisdiction)
     assessment.assessors.add(other)
     score = first_score(assessment)
     score_save(score=score, user=assessor, expected_version=0, data=data(assessment))
@@ -95,13 +94,7 @@ def test_a_level_needs_a_justification(assessment, assessor):
 
 @pytest.mark.core
 def test_unassigned_assessor_cannot_save(assessment, malta):
-    from django.contrib.auth.models import Group
-
-    from ctframework import roles
-
-    outsider = UserFactory(username="unassigned")
-    outsider.groups.add(Group.objects.get(name=roles.ASSESSOR))
-    outsider.jurisdictions.add(malta)
+    outsider = grant(UserFactory(username="unassigned"), roles.ASSESSOR, malta)
     with pytest.raises(AssessmentLocked):
         score_save(
             score=first_score(assessment), user=outsider, expected_version=0, data=data(assessment)

@@ -22,7 +22,9 @@ def test_one_account_per_role_with_printed_passwords(malta, kenya):
         assert user.check_password(password), username
         assert user.has_role(role)
     ministry = get_user_model().objects.get(username="ministry-malta")
-    assert list(ministry.jurisdictions.all()) == [malta]
+    assert list(ministry.grants.values_list("role__name", "jurisdiction__code")) == [
+        (roles.MINISTRY_READER, "MLT")
+    ]
 
 
 def test_refused_in_production(settings):

@@ -12,6 +12,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 
+from accounts.models import MembershipSet
 from assessments.models import ScoreLevel, ScoreScale
 from principles.fixture_builder import build_fixtures, fixture_json
 from principles.models import CrossReference, Framework, Principle, Section, Tag
@@ -30,6 +31,7 @@ MODELS = [
     Principle.tags.through,
     CrossReference,
     Jurisdiction,
+    MembershipSet,
     ScoreScale,
     ScoreLevel,
 ]
@@ -65,8 +67,9 @@ def canonical(objects):
     out = {}
     for obj in objects:
         fields = dict(obj["fields"])
-        if "tags" in fields:
-            fields["tags"] = sorted(fields["tags"])
+        for many in ("tags", "members"):
+            if many in fields:
+                fields[many] = sorted(fields[many])
         out.setdefault(obj["model"], set()).add(json.dumps(fields, sort_keys=True))
     return out
 
@@ -82,6 +85,7 @@ def database_contents():
         ),
         CrossReference.objects.select_related("source__framework", "target__framework"),
         Jurisdiction.objects.all(),
+        MembershipSet.objects.select_related("organisation").prefetch_related("members"),
         ScoreScale.objects.all(),
         ScoreLevel.objects.select_related("scale"),
     ]
@@ -312,6 +316,7 @@ def test_any_order_gives_the_same_database(order):
         ),
         "principles.CrossReference": len(expected["principles.crossreference"]),
         "strategies.Jurisdiction": len(expected["strategies.jurisdiction"]),
+        "accounts.MembershipSet": len(expected["accounts.membershipset"]),
         "assessments.ScoreScale": len(expected["assessments.scorescale"]),
         "assessments.ScoreLevel": len(expected["assessments.scorelevel"]),
     }

@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate
 
 BEFORE = [("strategies", "0001_initial"), ("assessments", "0004_report_with_observations")]
 AFTER = [("strategies", "0005_passage_text_search_index")]
@@ -16,13 +16,6 @@ AFTER = [("strategies", "0005_passage_text_search_index")]
 # transactional test's flush the content types exist again and restoring them would clash;
 # the rows this test makes are flushed after it like any transactional test's.
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_old_document_files_become_queued_documents(settings, tmp_path):

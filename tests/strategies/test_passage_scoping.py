@@ -9,7 +9,6 @@ neither uploads nor removes. Every rule is tried against the code, and nothing c
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +19,7 @@ from rest_framework.test import APIClient
 from ctframework import roles
 from strategies import services
 from strategies.models import Passage, StrategyDocument
-from tests.factories import StrategyFactory, UserFactory
+from tests.factories import StrategyFactory, UserFactory, grant
 
 from . import documents
 
@@ -35,10 +34,7 @@ OUTSIDERS = ["ministry_kenya", "kenya_assessor"]
 @pytest.fixture
 def kenya_assessor(kenya):
     """Kofi, assessor for Kenya."""
-    user = UserFactory(username="kofi-assessor-ken")
-    user.groups.add(Group.objects.get_or_create(name=roles.ASSESSOR)[0])
-    user.jurisdictions.set([kenya])
-    return user
+    return grant(UserFactory(username="kofi-assessor-ken"), roles.ASSESSOR, kenya)
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ jurisdictions, and `supersedes` only links versions of the same jurisdiction's s
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from ctframework import roles
 from strategies.models import Strategy
-from tests.factories import StrategyFactory, UserFactory
+from tests.factories import StrategyFactory, UserFactory, grant
 
 pytestmark = [pytest.mark.core, pytest.mark.django_db]
 
@@ -20,10 +19,7 @@ KENYA_2016 = "Kenya National Strategy to Counter Violent Extremism 2016"
 
 def make_user(username, role=None, *jurisdictions):
     user = UserFactory(username=username)
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    user.jurisdictions.set(jurisdictions)
-    return user
+    return grant(user, role, *jurisdictions) if role else user
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.services import access_grant, assessment_create
+from accounts.models import Grant
+from accounts.services import grant_add
+from assessments.services import assessment_create
 from ctframework import roles
 from principles.models import Framework
 from strategies.models import Jurisdiction, Strategy
@@ -51,9 +53,8 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save()
-            user.groups.clear()
-            user.jurisdictions.clear()
-            access_grant(user=user, role=role, jurisdictions=jurisdictions)
+            Grant.objects.filter(user=user).delete()
+            grant_add(user=user, role=role, scopes=jurisdictions)
             scope = ", ".join(codes) or "all"
             lines.append(f"  {username:<16} {password:<18} {role} ({scope})")
         self.stdout.write("Demo accounts (username, password, role, jurisdictions):")
