@@ -15,7 +15,7 @@ from .services import library_file_import
 class LibraryImportForm(forms.Form):
     file = forms.FileField(
         label=_("Framework or crosswalk file"),
-        help_text=_("YAML or JSON in the format of docs/framework-format.md, at most 5 MB."),
+        help_text=_("YAML or JSON in the format of docs/framework-format.md, at most 20 MB."),
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: only show what would change"), required=False, initial=True
@@ -24,7 +24,7 @@ class LibraryImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
 
 

@@ -8,16 +8,17 @@ or raises `LibraryFileError` listing every problem with its location in the file
 import datetime
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ctframework.safe_parsing import LIMITS, UnsafeFile, load_json_or_yaml
+
 FRAMEWORK_FORMAT = "ctframework.framework/1"
 CROSSWALK_FORMAT = "ctframework.crosswalk/1"
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = LIMITS.max_bytes
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "framework.schema.json"
 
 
@@ -64,13 +65,18 @@ def format_path(path) -> str:
 
 
 class _LineIndex:
-    """Maps a data path to the line it stands on in a YAML or JSON file."""
+    """Maps a data path to the line it stands on in a YAML or JSON file. The node tree is
+    built (by libyaml) only when a problem needs a line number."""
 
     def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def root(self):
         try:
-            self.root = yaml.compose(text, Loader=yaml.SafeLoader)
+            return yaml.compose(self.text, Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
-            self.root = None
+            return None
 
     def line_of(self, path) -> int | None:
         node, line = self.root, None
@@ -85,31 +91,6 @@ class _LineIndex:
             else:
                 node = None
         return node.start_mark.line + 1 if node is not None else line
-
-
-def _decode(content: bytes) -> str:
-    if len(content) > MAX_FILE_BYTES:
-        raise LibraryFileError(
-            [Problem("", f"the file is {len(content):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
-        )
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LibraryFileError(
-            [Problem("", f"the file is not UTF-8 (byte {exc.start}: {exc.reason})")]
-        ) from None
-
-
-def _parse(text: str) -> Any:
-    # JSON is a subset of YAML 1.2 for our purposes, and safe_load never builds objects.
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise LibraryFileError(
-            [Problem("", f"not valid YAML or JSON: {problem}", mark.line + 1 if mark else None)]
-        ) from None
 
 
 def _dates_to_text(value):
@@ -211,8 +192,10 @@ def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
 
 def read_library_file(content: bytes) -> dict:
     """Parse and check a framework or crosswalk file; return its data or raise LibraryFileError."""
-    text = _decode(content)
-    data = _parse(text)
+    try:
+        data, text = load_json_or_yaml(content)
+    except UnsafeFile as exc:
+        raise LibraryFileError([Problem("", str(exc), exc.line)]) from None
     if not isinstance(data, dict):
         raise LibraryFileError([Problem("", "the file must hold a mapping with a 'format' key")])
     data = _dates_to_text(data)

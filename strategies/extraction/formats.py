@@ -5,13 +5,15 @@ import zipfile
 
 from django.utils.translation import gettext as _
 
+from ctframework.safe_parsing import ParseLimits, UnsafeFile, open_zip
+
 from .errors import UnreadableDocument
 
 PDF, DOCX, TEXT = "pdf", "docx", "txt"
 
-# A DOCX is a ZIP package with a main document part; its XML may not expand without bound.
+# A DOCX is a ZIP package with a main document part; its parts may not expand without bound.
 DOCX_MAIN_PART = "word/document.xml"
-MAX_DOCX_XML_BYTES = 100 * 1024 * 1024
+DOCX_LIMITS = ParseLimits(max_bytes=25 * 1024 * 1024, max_unpacked_bytes=100 * 1024 * 1024)
 MAX_PAGES = 2000
 # Compound File Binary: legacy .doc, and the container Word uses for password-protected .docx.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -126,12 +128,14 @@ def open_docx(data: bytes):
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if package.getinfo(DOCX_MAIN_PART).file_size > MAX_DOCX_XML_BYTES:
-                raise UnreadableDocument(_("The Word document's text part is too large."))
+        with open_zip(data, DOCX_LIMITS):
+            pass
+    except UnsafeFile as exc:
+        raise UnreadableDocument(
+            _("The Word document cannot be read safely: %(error)s") % {"error": exc}
+        ) from exc
+    try:
         return docx.Document(io.BytesIO(data))
-    except UnreadableDocument:
-        raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableDocument(
             _("The Word document is damaged and cannot be read (%(error)s).") % {"error": exc}
