@@ -8,12 +8,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ctframework import roles
+from ctframework.task_queue import TaskQueueUnavailable, enqueue
 from principles.models import Framework, Principle
 from strategies.models import Strategy
 
@@ -299,6 +301,10 @@ def _event(assessment, user, action, *, from_status="", to_status="", note=""):
 
 
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+QUEUE_WAIT_LIMIT = timedelta(seconds=settings.TASK_QUEUE_WAIT_LIMIT)
+NEVER_STARTED = gettext_lazy(
+    "No worker picked this up in time (the task queue may be down); request it again."
+)
 
 
 def report_request(*, assessment: Assessment, user) -> Report:
@@ -306,7 +312,8 @@ def report_request(*, assessment: Assessment, user) -> Report:
 
     The content hash covers everything the report shows; a report that is done, queued
     or running for the same hash is reused. A failed one is left as it is and a new one
-    is queued. Whether the observations annex is included depends on who asks.
+    is queued. Whether the observations annex is included depends on who asks. Raises
+    TaskQueueUnavailable (the new report marked failed) when the broker cannot be reached.
     """
     with_observations = permissions.can_see_observations(user, assessment)
     content = reports.report_content(assessment, with_observations=with_observations)
@@ -334,14 +341,22 @@ def report_request(*, assessment: Assessment, user) -> Report:
 
 
 def _enqueue(report_id) -> None:
+    """Send the render task; when the broker is down the report fails with the reason and
+    TaskQueueUnavailable reaches the caller, so a new request can be made at once."""
     from .tasks import render_report
 
-    render_report.delay(str(report_id))
+    try:
+        enqueue(render_report, str(report_id))
+    except TaskQueueUnavailable as exc:
+        report_mark_failed(report_id=report_id, message=str(exc))
+        raise
 
 
 def _is_stale(report: Report) -> bool:
-    started = report.started_at or report.requested_at
-    return report.is_pending and timezone.now() - started > STALE_AFTER
+    now = timezone.now()
+    if report.status == Report.Status.QUEUED:
+        return now - report.requested_at > QUEUE_WAIT_LIMIT
+    return report.status == Report.Status.RUNNING and now - report.started_at > STALE_AFTER
 
 
 def _fail(report: Report, message: str) -> None:
@@ -391,17 +406,21 @@ def report_mark_failed(*, report_id, message: str) -> None:
 
 
 def reports_fail_stale() -> int:
-    """Mark reports stuck in queued/running past the hard time limit as failed."""
-    cutoff = timezone.now() - STALE_AFTER
-    stale = Report.objects.filter(
-        Q(status=Report.Status.RUNNING, started_at__lt=cutoff)
-        | Q(status=Report.Status.QUEUED, requested_at__lt=cutoff)
-    )
-    return stale.update(
+    """Periodic sweep over every pending state: a report still queued after
+    TASK_QUEUE_WAIT_LIMIT was never picked up by a worker; one still running past the hard
+    time limit was cut short. Each is failed with its own reason."""
+    now = timezone.now()
+    never_started = Report.objects.filter(
+        status=Report.Status.QUEUED, requested_at__lt=now - QUEUE_WAIT_LIMIT
+    ).update(status=Report.Status.FAILED, error=str(NEVER_STARTED), finished_at=now)
+    cut_short = Report.objects.filter(
+        status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    ).update(
         status=Report.Status.FAILED,
         error=_("The render did not finish in time; request the report again."),
-        finished_at=timezone.now(),
+        finished_at=now,
     )
+    return never_started + cut_short
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .task_queue import TaskQueueUnavailable
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,6 +29,8 @@ def exception_handler(exc, context):
         return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, TaskQueueUnavailable):
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     response = drf_exception_handler(exc, context)
     if response is None:
         # Anything else is our bug: log it, and still answer JSON rather than an HTML page.

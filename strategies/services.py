@@ -6,14 +6,17 @@ import os
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import permissions
+from ctframework.task_queue import TaskQueueUnavailable, enqueue
 
 from . import ranking
 from .extraction import UnreadableDocument, check_readable, detect_format, extract_passages
@@ -25,6 +28,10 @@ MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 MAX_EXTRACTION_ATTEMPTS = 3
 EXTRACTION_SOFT_LIMIT_S, EXTRACTION_HARD_LIMIT_S = 240, 300
 STALE_EXTRACTION = timedelta(seconds=EXTRACTION_HARD_LIMIT_S + 60)
+QUEUE_WAIT_LIMIT = timedelta(seconds=settings.TASK_QUEUE_WAIT_LIMIT)
+NEVER_STARTED = gettext_lazy(
+    "No worker picked this document up in time (the task queue may be down); upload it again."
+)
 
 
 def document_upload(*, strategy: Strategy, user, file) -> tuple[StrategyDocument, bool]:
@@ -35,6 +42,8 @@ def document_upload(*, strategy: Strategy, user, file) -> tuple[StrategyDocument
        cannot be read is refused with a message and nothing is stored.
     3. The same file uploaded again for the same strategy returns the stored document
        (created is False); a failed earlier attempt at the same file is replaced.
+    4. Queue the extraction once committed; when the broker cannot be reached the document
+       is marked failed and TaskQueueUnavailable is raised.
     """
     if not permissions.can_edit_strategy(user, strategy):
         raise PermissionDenied(_("You cannot add documents to this strategy."))
@@ -77,9 +86,16 @@ def document_upload(*, strategy: Strategy, user, file) -> tuple[StrategyDocument
 
 
 def _enqueue(document_id: int) -> None:
+    """Send the extraction task; when the broker is down the document fails with the reason
+    (its file goes, so the same file can be uploaded again) and TaskQueueUnavailable
+    reaches the caller."""
     from .tasks import extract_document
 
-    extract_document.delay(document_id)
+    try:
+        enqueue(extract_document, document_id)
+    except TaskQueueUnavailable as exc:
+        document_mark_failed(document_id=document_id, message=str(exc))
+        raise
 
 
 def document_extract(*, document_id: int) -> StrategyDocument:
@@ -196,29 +212,39 @@ def _delete_document(document: StrategyDocument) -> None:
 
 
 def documents_requeue_pending() -> int:
-    """Queue extraction again for documents that are waiting or were interrupted."""
+    """Queue extraction again for documents that are waiting or were interrupted; raise
+    TaskQueueUnavailable when the broker cannot be reached."""
     pending = StrategyDocument.objects.filter(
         Q(status=StrategyDocument.Status.QUEUED) | Q(status=StrategyDocument.Status.EXTRACTING)
     )
     ids = list(pending.values_list("pk", flat=True))
-    pending.update(status=StrategyDocument.Status.QUEUED)
+    pending.update(status=StrategyDocument.Status.QUEUED, queued_at=timezone.now())
+    from .tasks import extract_document
+
     for document_id in ids:
-        _enqueue(document_id)
+        # A broker outage stops here with TaskQueueUnavailable; the documents stay queued,
+        # unharmed, for the next run.
+        enqueue(extract_document, document_id)
     return len(ids)
 
 
 def documents_fail_stale() -> int:
-    """Periodic sweep: a document still being read past the task's hard time limit was cut
-    short (its worker was killed); it is marked failed, and its file and passages go."""
-    cutoff = timezone.now() - STALE_EXTRACTION
-    stale = list(
-        StrategyDocument.objects.filter(
-            status=StrategyDocument.Status.EXTRACTING, extraction_started_at__lt=cutoff
-        ).values_list("pk", flat=True)
-    )
-    for document_id in stale:
-        document_mark_failed(
-            document_id=document_id,
-            message=_("Reading the document did not finish in time; upload it again."),
-        )
-    return len(stale)
+    """Periodic sweep over every pending state: a document still queued after
+    TASK_QUEUE_WAIT_LIMIT was never picked up by a worker; one still being read past the
+    task's hard time limit was cut short (its worker was killed). Each is marked failed
+    with its own reason, and its file and passages go, so it can be uploaded again."""
+    now = timezone.now()
+    Status = StrategyDocument.Status
+    stale = [
+        (Q(status=Status.QUEUED, queued_at__lt=now - QUEUE_WAIT_LIMIT), NEVER_STARTED),
+        (
+            Q(status=Status.EXTRACTING, extraction_started_at__lt=now - STALE_EXTRACTION),
+            gettext_lazy("Reading the document did not finish in time; upload it again."),
+        ),
+    ]
+    failed = 0
+    for condition, message in stale:
+        for document_id in StrategyDocument.objects.filter(condition).values_list("pk", flat=True):
+            document_mark_failed(document_id=document_id, message=str(message))
+            failed += 1
+    return failed

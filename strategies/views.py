@@ -6,9 +6,10 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import permissions
+from ctframework.task_queue import TaskQueueUnavailable
 
 from . import selectors, services
 from .forms import DocumentUploadForm, StrategyForm
@@ -23,7 +24,7 @@ CONTENT_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 def strategy_list(request):
     strategies = permissions.visible_strategies(request.user).order_by(
         "jurisdiction__name", "-year_adopted", "title"
@@ -38,7 +39,7 @@ def strategy_list(request):
     )
 
 
-@require_GET
+@require_safe
 def strategy_detail(request, pk: int):
     strategy = permissions.get_strategy_for_user(request.user, pk)
     return _detail(request, strategy, DocumentUploadForm())
@@ -77,6 +78,9 @@ def document_upload(request, pk: int):
             )
         except ValidationError as exc:
             form.add_error("file", exc)
+        except TaskQueueUnavailable as exc:
+            form.add_error("file", str(exc))
+            return _detail(request, strategy, form, status=503)
         else:
             if created:
                 messages.success(request, _("Document uploaded: %(name)s.") % {"name": document})
@@ -90,7 +94,7 @@ def document_upload(request, pk: int):
     return _detail(request, strategy, form, status=400)
 
 
-@require_GET
+@require_safe
 def document_status(request, document_pk: int):
     """The document's row in the strategy page, polled by htmx while it is extracted."""
     document = permissions.get_document_for_user(request.user, document_pk)
@@ -105,7 +109,7 @@ def document_status(request, document_pk: int):
     )
 
 
-@require_GET
+@require_safe
 def document_download(request, document_pk: int):
     document = permissions.get_document_for_user(request.user, document_pk)
     if not document.file:
@@ -136,7 +140,7 @@ def document_delete(request, document_pk: int):
     return redirect("strategies:detail", document.strategy_id)
 
 
-@require_GET
+@require_safe
 def strategy_reader(request, pk: int):
     """The strategy's text, passage by passage, with a search box."""
     strategy = permissions.get_strategy_for_user(request.user, pk)
@@ -152,7 +156,7 @@ def strategy_reader(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def passage_search(request):
     """Search the text of every strategy the user may see."""
     query = request.GET.get("q", "").strip()
@@ -160,7 +164,7 @@ def passage_search(request):
     return render(request, "strategies/passage_search.html", {"query": query, "results": results})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def strategy_edit(request, pk: int | None = None):
     strategy = permissions.get_strategy_for_user(request.user, pk) if pk else None
     allowed = (

@@ -3,9 +3,12 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+
+from ctframework.task_queue import TaskQueueUnavailable
 
 from .. import exports, permissions
 from ..models import Report
@@ -27,7 +30,17 @@ def report_pdf_response(report: Report) -> FileResponse:
 @require_POST
 def report_request_view(request, pk: int):
     assessment = permissions.get_assessment_for_user(request.user, pk)
-    report = report_request(assessment=assessment, user=request.user)
+    try:
+        report = report_request(assessment=assessment, user=request.user)
+    except TaskQueueUnavailable as exc:
+        # The report was marked failed with the reason; asking again works once it is back.
+        if request.htmx:
+            failed = assessment.reports.order_by("-requested_at").first()
+            return render(
+                request, "assessments/includes/report_status.html", {"report": failed}, status=503
+            )
+        back = reverse("assessments:detail", args=[assessment.pk])
+        return render(request, "503.html", {"message": exc, "back": back}, status=503)
     if request.htmx:
         return render(request, "assessments/includes/report_status.html", {"report": report})
     if report.status == Report.Status.DONE:
@@ -38,13 +51,13 @@ def report_request_view(request, pk: int):
 
 
 @never_cache
-@require_GET
+@require_safe
 def report_status(request, report_id):
     report = permissions.get_report_for_user(request.user, report_id)
     return render(request, "assessments/includes/report_status.html", {"report": report})
 
 
-@require_GET
+@require_safe
 def report_download(request, report_id):
     report = permissions.get_report_for_user(request.user, report_id)
     if report.status != Report.Status.DONE or not report.file:
@@ -52,7 +65,7 @@ def report_download(request, report_id):
     return report_pdf_response(report)
 
 
-@require_GET
+@require_safe
 def export(request, pk: int, fmt: str):
     assessment = permissions.get_assessment_for_user(request.user, pk)
     body, content_type, extension = exports.EXPORTERS[fmt](

@@ -1,7 +1,8 @@
 """Queue text extraction again for strategy documents that are waiting or were interrupted."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from ctframework.task_queue import TaskQueueUnavailable
 from strategies.services import documents_requeue_pending
 
 
@@ -9,5 +10,8 @@ class Command(BaseCommand):
     help = "Queue text extraction for strategy documents still waiting (or interrupted)."
 
     def handle(self, *args, **options):
-        count = documents_requeue_pending()
+        try:
+            count = documents_requeue_pending()
+        except TaskQueueUnavailable as exc:
+            raise CommandError(f"{exc} The documents stay queued.") from None
         self.stdout.write(f"{count} document(s) queued for extraction.")
