@@ -26,6 +26,8 @@ COLUMNS = [
 # A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def neutralise(value):
     """Prefix a quote to text a spreadsheet would run as a formula."""
@@ -74,11 +76,7 @@ def to_xlsx(assessment: Assessment, *, name_editors: bool):
         sheet.append([neutralise(v) for v in row])
     out = io.BytesIO()
     book.save(out)
-    return (
-        out.getvalue(),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-    )
+    return out.getvalue(), XLSX_CONTENT_TYPE, "xlsx"
 
 
 def to_json(assessment: Assessment, *, name_editors: bool):

@@ -1,7 +1,8 @@
 """/api/v1/ and the OpenAPI schema with its interactive docs (served from local files)."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assessments.api.views import (
@@ -23,7 +24,14 @@ from strategies.api import (
     StrategyViewSet,
 )
 
+# No format suffixes (`.json`): every route answers JSON already, and a suffix on a custom
+# action would reach a view that takes no `format` argument. A suffixed URL is simply 404.
+# The Swagger UI (the split view: its script is a file of its own) injects one <style>
+# element; the policy allows exactly that one by its hash, on the docs page only.
+SWAGGER_UI_STYLE = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
+
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("frameworks", FrameworkViewSet)
 router.register("sections", SectionViewSet)
 router.register("principles", PrincipleViewSet)
@@ -37,7 +45,8 @@ router.register("passages", PassageViewSet, basename="passage")
 
 scores = ScoreViewSet.as_view({"get": "list"})
 score = ScoreViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
-score_suggestions = ScoreViewSet.as_view({"get": "suggestions"})
+# A short ranked list, never paginated.
+score_suggestions = ScoreViewSet.as_view({"get": "suggestions"}, pagination_class=None)
 links = EvidenceLinkViewSet.as_view({"get": "list", "post": "create"})
 link = EvidenceLinkViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 
@@ -57,5 +66,11 @@ urlpatterns = [
         name="assessment-evidence-link",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "docs/",
+        csp_update({"style-src": [SWAGGER_UI_STYLE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="api-docs",
+    ),
 ]

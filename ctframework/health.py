@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
 from .celery import app as celery_app
@@ -49,7 +49,7 @@ def check_workers(broker_ok: bool) -> dict:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Answer 503 when the database is down; broker or workers down only degrade the app."""
     database = check_database()

@@ -2,14 +2,14 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .models import Framework, Principle
 
 
 @login_not_required
-@require_GET
+@require_safe
 def framework_list(request):
     return render(
         request,
@@ -19,7 +19,7 @@ def framework_list(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def framework_detail(request, slug: str, version: str):
     framework = get_object_or_404(Framework, slug=slug, version=version)
     return render(
@@ -36,7 +36,7 @@ def framework_detail(request, slug: str, version: str):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def principle_detail(request, slug: str, version: str, code: str):
     principle = get_object_or_404(
         Principle.objects.select_related("framework", "section__parent").prefetch_related("tags"),
@@ -53,7 +53,7 @@ def principle_detail(request, slug: str, version: str, code: str):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def search(request):
     query = request.GET.get("q", "")
     results = selectors.search_principles(query)

@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -165,13 +166,26 @@ class StrategyViewSet(
 
     @extend_schema(
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={200: StrategyDocumentSerializer, 201: StrategyDocumentSerializer},
+        responses={
+            200: StrategyDocumentSerializer,
+            201: StrategyDocumentSerializer,
+            503: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The task queue is unavailable: the document was not kept; "
+                "upload it again shortly.",
+            ),
+        },
         methods=["POST"],
         description="Upload a PDF, DOCX or text file (at most 25 MB); the text is extracted "
         "by a task. The same file again answers 200 with the stored document.",
     )
     @extend_schema(responses=StrategyDocumentSerializer(many=True), methods=["GET"])
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,  # a strategy has a handful of documents: the whole list
+    )
     def documents(self, request, pk=None):
         strategy = self.get_object()
         if request.method == "POST":
@@ -201,7 +215,7 @@ class StrategyDocumentViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelVi
         try:
             services.document_delete(document=instance, user=self.request.user)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError({"detail": exc.messages}) from exc
+            raise serializers.ValidationError({"detail": " ".join(exc.messages)}) from exc
 
 
 class PassageViewSet(viewsets.ReadOnlyModelViewSet):

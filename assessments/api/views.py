@@ -29,6 +29,11 @@ from .serializers import (
 )
 
 ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A JSON error with a `detail` message.")
+UNAVAILABLE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The task queue is unavailable: nothing was queued (the report is marked "
+    "failed); try again shortly.",
+)
 
 
 def locked_response(exc: AssessmentLocked) -> Response:
@@ -138,7 +143,7 @@ class AssessmentViewSet(
 
     @extend_schema(
         request=None,
-        responses={202: ReportSerializer, 200: ReportSerializer, 404: ERROR},
+        responses={202: ReportSerializer, 200: ReportSerializer, 404: ERROR, 503: UNAVAILABLE},
         description=(
             "Request the PDF gap report. Unchanged content returns the existing report "
             "(200 when done); otherwise 202 and the report is rendered in the background."
@@ -154,7 +159,12 @@ class AssessmentViewSet(
         parameters=[
             OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "json"])
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, exports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            404: ERROR,
+        },
         description="The scores as CSV, XLSX or JSON (with the framework reference).",
     )
     @action(detail=True, methods=["get"], url_path=r"exports/(?P<fmt>csv|xlsx|json)")

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import permissions, selectors
 from ..forms import AssessmentForm, ObservationForm
@@ -13,7 +13,7 @@ from ..models import Assessment
 from ..services import assessment_create, assessment_reopen, assessment_transition, observation_add
 
 
-@require_GET
+@require_safe
 def assessment_list(request):
     assessments = (
         permissions.visible_assessments(request.user)
@@ -33,7 +33,7 @@ def assessment_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_create_view(request, strategy_pk: int):
     strategy = permissions.get_strategy_for_user(request.user, strategy_pk)
     if not permissions.can_create_assessment(request.user, strategy):
@@ -61,7 +61,7 @@ def assessment_create_view(request, strategy_pk: int):
     return render(request, "assessments/assessment_form.html", {"form": form, "strategy": strategy})
 
 
-@require_GET
+@require_safe
 def assessment_detail(request, pk: int):
     """The summary: scores per section, the overall index, the gaps, the workflow."""
     assessment = permissions.get_assessment_for_user(request.user, pk)

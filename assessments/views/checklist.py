@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import permissions, selectors, suggestions
 from ..forms import ScoreForm
@@ -15,7 +15,7 @@ from ..models import Score
 from ..services import AssessmentLocked, ScoreConflict, score_save
 
 
-@require_GET
+@require_safe
 def checklist(request, pk: int):
     assessment = permissions.get_assessment_for_user(request.user, pk)
     unscored_only = request.GET.get("show") == "unscored"
@@ -131,7 +131,7 @@ def score_save_view(request, pk: int, score_pk: int):
     )
 
 
-@require_GET
+@require_safe
 def score_history(request, pk: int, score_pk: int):
     assessment = permissions.get_assessment_for_user(request.user, pk)
     if not permissions.can_see_history(request.user, assessment):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from strategies.models import Passage
 
@@ -65,7 +65,7 @@ def _passage(assessment: Assessment, passage_pk) -> Passage:
     )
 
 
-@require_GET
+@require_safe
 def reader(request, pk: int):
     """The strategy passage by passage, each with the principles it is evidence for here;
     editors open a passage's link form (a fragment, loaded on demand) to link it."""
@@ -83,7 +83,7 @@ def reader(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def passage_link_form(request, pk: int, passage_pk: int):
     """The principles one passage can be linked to (those it is linked to are marked).
 
@@ -256,7 +256,7 @@ def suggestion_dismiss_view(request, pk: int, score_pk: int):
     return _answer(request, assessment, score, message=message, anchor=anchor)
 
 
-@require_GET
+@require_safe
 def coverage(request, pk: int):
     """Which principles have evidence, which have none, and which passages map to none."""
     assessment = _assessment_with_text(request.user, pk)

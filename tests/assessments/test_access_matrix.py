@@ -35,6 +35,7 @@ from assessments.services import ScoreInput, assessment_create, assessment_trans
 from ctframework import roles
 from strategies.models import Strategy
 from strategies.services import document_extract, document_upload
+from tests.csp import inline_code
 from tests.factories import (
     JurisdictionFactory,
     ScoreScaleFactory,
@@ -741,6 +742,10 @@ def test_access_matrix(client, request, world, page, persona, status, expected):
     url = PAGES[page](world, world.assessments[status])
     response = client.get(url)
     assert_response(response, expected, url)
+    # HEAD is answered wherever GET is, the same way.
+    assert client.head(url).status_code == response.status_code, url
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert not inline_code(response.content.decode()), url
 
     # Whatever the answer, it never carries scores the persona may not see …
     body = body_of(response)
