@@ -8,9 +8,12 @@ Callers have already checked that the user may see the assessment and its strate
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
+from django.db.models import Count, Q
+
 from strategies.models import Passage, StrategyDocument
 from strategies.ranking import PassageIndex, QueryBuilder
-from strategies.selectors import matching_passages
+from strategies.selectors import matching_passages, reader_page
 
 from .models import Assessment, EvidenceLink, Score
 from .selectors import assessment_scores, related_guidance
@@ -28,10 +31,15 @@ class Suggestion:
     relevance: float
 
 
+def query_key(principle, tags, related) -> tuple:
+    """What a principle's query depends on: its texts, themes and crosswalk links."""
+    key = (principle.pk, hash(principle.title), hash(principle.text), tuple(t.pk for t in tags))
+    return key + tuple((other.pk, ref.strength) for other, ref in related)
+
+
 def principle_query(principle, tags, related) -> dict[str, float]:
     """The weighted terms a principle's passages are searched with (cached per content)."""
-    key = (principle.pk, hash(principle.title), hash(principle.text), tuple(t.pk for t in tags))
-    key += tuple((other.pk, ref.strength) for other, ref in related)
+    key = query_key(principle, tags, related)
     query = _queries.get(key)
     if query is None:
         builder = QueryBuilder()
@@ -97,8 +105,15 @@ def score_suggestions(
     ranked = {}
     for score in scores:
         pairs = score.related if hasattr(score, "related") else related.get(score.principle_id, [])
-        query = principle_query(score.principle, list(score.principle.tags.all()), pairs)
-        ranked[score.pk] = index.rank(query, limit=limit, exclude=excluded[score.pk])
+        tags = list(score.principle.tags.all())
+        ranked[score.pk] = index.rank_cached(
+            query_key(score.principle, tags, pairs),
+            lambda principle=score.principle, tags=tags, pairs=pairs: principle_query(
+                principle, tags, pairs
+            ),
+            limit=limit,
+            exclude=frozenset(excluded[score.pk]),
+        )
     wanted = {r.passage_id for found in ranked.values() for r in found}
     passages = Passage.objects.select_related("document").in_bulk(wanted)
     return {
@@ -123,34 +138,54 @@ class ReaderDocument:
     passages: list[Passage] = field(default_factory=list)
 
 
-def reader(assessment: Assessment, *, query: str = "") -> list[ReaderDocument]:
-    """The strategy's ready documents with their passages in order; each passage has
-    `.linked` (the scores of this assessment it is evidence for)."""
-    documents = list(
-        assessment.strategy.documents.filter(status=StrategyDocument.Status.READY).order_by("pk")
+@dataclass
+class ReaderPage:
+    page: Page
+    documents: list[ReaderDocument]
+
+
+def reader(
+    assessment: Assessment, *, query: str = "", page=None, passage_id: int | None = None
+) -> ReaderPage:
+    """One page of the strategy's ready documents' passages, grouped by document; each
+    passage has `.linked` (the scores of this assessment it is evidence for). With
+    `passage_id` (and no query), the page that holds that passage."""
+    documents = {
+        d.pk: d
+        for d in assessment.strategy.documents.filter(
+            status=StrategyDocument.Status.READY
+        ).order_by("pk")
+    }
+    passages = Passage.objects.filter(document__in=list(documents)).order_by(
+        "document_id", "position"
     )
-    passages = Passage.objects.filter(document__in=documents).order_by("document_id", "position")
     if query:
-        passages = matching_passages(passages, query)
+        passages, passage_id = matching_passages(passages, query), None
+    shown = reader_page(passages, number=page, passage_id=passage_id)
     links = defaultdict(list)
     for link in EvidenceLink.objects.filter(
         score__assessment=assessment,
         status=EvidenceLink.Status.LINKED,
-        passage__document__in=documents,
+        passage__in=[p.pk for p in shown.object_list],
     ).select_related("score__principle"):
         links[link.passage_id].append(link)
-    by_document = {d.pk: ReaderDocument(d) for d in documents}
-    for passage in passages:
+    grouped: dict[int, ReaderDocument] = {}
+    for passage in shown.object_list:
         passage.linked = sorted(links.get(passage.pk, []), key=lambda k: k.score.principle.order)
-        by_document[passage.document_id].passages.append(passage)
-    return list(by_document.values())
+        entry = grouped.setdefault(
+            passage.document_id, ReaderDocument(documents[passage.document_id])
+        )
+        entry.passages.append(passage)
+    if not grouped and not query:
+        grouped = {pk: ReaderDocument(d) for pk, d in documents.items()}
+    return ReaderPage(shown, list(grouped.values()))
 
 
 @dataclass
 class Coverage:
     with_evidence: list[Score]
     without_evidence: list[Score]
-    unmapped: list[Passage]
+    unmapped: Page  # one page of the paragraphs linked to no principle
     paragraphs: int
 
     @property
@@ -158,9 +193,10 @@ class Coverage:
         return len(self.with_evidence) + len(self.without_evidence)
 
 
-def coverage(assessment: Assessment) -> Coverage:
+def coverage(assessment: Assessment, *, page=None) -> Coverage:
     """Which principles have evidence (linked passages or quoted text) and which have none,
-    and which paragraphs of the strategy are evidence for no principle of this assessment."""
+    and (a page at a time) which paragraphs of the strategy are evidence for no principle of
+    this assessment."""
     scores = list(assessment_scores(assessment))
     links = linked_passages(scores)
     with_evidence, without_evidence = [], []
@@ -168,14 +204,18 @@ def coverage(assessment: Assessment) -> Coverage:
         score.links = links.get(score.pk, [])
         (with_evidence if score.links or score.evidence.strip() else without_evidence).append(score)
     linked_ids = {link.passage_id for found in links.values() for link in found}
-    paragraphs = list(
-        Passage.objects.filter(
-            strategy=assessment.strategy,
-            document__status=StrategyDocument.Status.READY,
-            kind=Passage.Kind.PARAGRAPH,
-        )
+    paragraphs = Passage.objects.filter(
+        strategy=assessment.strategy,
+        document__status=StrategyDocument.Status.READY,
+        kind=Passage.Kind.PARAGRAPH,
+    )
+    counts = paragraphs.aggregate(
+        total=Count("pk"), linked=Count("pk", filter=Q(pk__in=linked_ids))
+    )
+    unmapped = (
+        paragraphs.exclude(pk__in=linked_ids)
         .select_related("document")
         .order_by("document_id", "position")
     )
-    unmapped = [p for p in paragraphs if p.pk not in linked_ids]
-    return Coverage(with_evidence, without_evidence, unmapped, len(paragraphs))
+    shown = reader_page(unmapped, number=page, count=counts["total"] - counts["linked"])
+    return Coverage(with_evidence, without_evidence, shown, counts["total"])

@@ -178,23 +178,26 @@ def build_data(clients: int) -> BenchData:
     """A jurisdiction, its assessors, and a 42- and a 200-principle assessment, half scored."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
 
     from assessments.models import Score, ScoreLevel
     from assessments.services import ScoreInput, score_save
     from ctframework import roles
     from principles.models import CrossReference, Principle, Tag
-    from tests.factories import PASSWORD, JurisdictionFactory, make_assessment, make_framework
+    from tests.factories import (
+        PASSWORD,
+        JurisdictionFactory,
+        grant,
+        make_assessment,
+        make_framework,
+    )
 
     user_model = get_user_model()
     malta = JurisdictionFactory(code="MLT", name="Malta")
-    assessor_group = Group.objects.get(name=roles.ASSESSOR)
     hashed = make_password(PASSWORD)  # one PBKDF2 run for every account
     users = []
     for i in range(max(clients, 1)):
         user = user_model.objects.create(username=f"bench-assessor-{i + 1:02d}", password=hashed)
-        user.groups.add(assessor_group)
-        user.jurisdictions.add(malta)
+        grant(user, roles.ASSESSOR, malta)
         users.append(user)
 
     tags = [Tag.objects.create(slug=f"theme-{i}", name=f"Theme {i}") for i in range(8)]

@@ -123,7 +123,7 @@ def main() -> int:
     from principles.models import Framework
     from strategies import services
     from strategies.extraction import check_readable, detect_format, extract_passages
-    from tests.factories import JurisdictionFactory, StrategyFactory, UserFactory
+    from tests.factories import JurisdictionFactory, StrategyFactory, UserFactory, grant
 
     for noisy in ("fontTools", "weasyprint", "celery"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -154,12 +154,8 @@ def main() -> int:
     )
 
     # The whole path: upload (checks, store the file), the task (extract, index, store).
-    from django.contrib.auth.models import Group
-
     malta = JurisdictionFactory(code="MLT", name="Malta")
-    user = UserFactory(username="bench-assessor")
-    user.groups.add(Group.objects.get(name=roles.ASSESSOR))
-    user.jurisdictions.add(malta)
+    user = grant(UserFactory(username="bench-assessor"), roles.ASSESSOR, malta)
     strategy = StrategyFactory(jurisdiction=malta)
     framework = Framework.objects.get(slug="valletta-principles", version="2025")
     assessment = assessment_create(strategy=strategy, framework=framework, created_by=user)

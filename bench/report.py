@@ -194,20 +194,24 @@ def build_data() -> dict[int, dict]:
 
     Returns, per size, the assessment's and the requesting user's ids.
     """
-    from django.contrib.auth.models import Group
 
     from assessments.models import Observation, Score
     from assessments.services import ScoreInput, score_save
     from ctframework import roles
     from principles.models import CrossReference, Principle
-    from tests.factories import JurisdictionFactory, UserFactory, make_assessment, make_framework
+    from tests.factories import (
+        JurisdictionFactory,
+        UserFactory,
+        grant,
+        make_assessment,
+        make_framework,
+    )
 
     malta = JurisdictionFactory(code="MLT", name="Malta")
     assessor = UserFactory(username="bench-report-assessor", first_name="Ada", last_name="Vella")
-    assessor.groups.add(Group.objects.get(name=roles.ASSESSOR))
-    assessor.jurisdictions.add(malta)
+    grant(assessor, roles.ASSESSOR, malta)
     ministry = UserFactory(username="bench-report-ministry", first_name="Marco", last_name="Borg")
-    ministry.jurisdictions.add(malta)
+    grant(ministry, roles.MINISTRY_READER, malta)
 
     def realistic(framework, prefix: str) -> list:
         """Titles of about 7 words and texts of about 70, like the Valletta principles."""

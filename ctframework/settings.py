@@ -289,6 +289,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# Strategy texts: a document of more paragraphs than this is refused (split it), and the
+# readers and the coverage map show this many passages per page.
+MAX_PASSAGES_PER_DOCUMENT = env.int("MAX_PASSAGES_PER_DOCUMENT", default=50_000)
+READER_PAGE_SIZE = 200
+
 # A task still queued after this long was never picked up (lost by the broker, or no worker
 # running): the periodic sweep fails its report or document with a message saying so.
 TASK_QUEUE_WAIT_LIMIT = 60 * env.int("TASK_QUEUE_WAIT_MINUTES", default=30)

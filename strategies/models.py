@@ -1,6 +1,7 @@
 """Jurisdictions and their counter-terrorism strategies."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -206,12 +207,16 @@ class Passage(models.Model):
     terms = models.TextField(
         _("index terms"), blank=True, help_text=_("Stemmed words, for ranking suggestions.")
     )
+    # PostgreSQL's full-text vector of the text, stored so that searching a long strategy
+    # reads an index instead of parsing every passage again (filled in by the extraction).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["document", "position"]
         constraints = [
             models.UniqueConstraint(fields=["document", "position"], name="passage_position_unique")
         ]
+        # On PostgreSQL, migration 0008 adds a GIN index on search_vector.
         indexes = [models.Index(fields=["strategy", "kind"], name="passage_strategy_kind")]
         verbose_name = _("passage")
         verbose_name_plural = _("passages")

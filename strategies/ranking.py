@@ -6,12 +6,14 @@ ranks the passages of one strategy against it through an inverted index, so one 
 touches only the passages that share a term with the query.
 """
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 
 from .thesaurus import CONCEPTS
@@ -23,6 +25,7 @@ EXPANSION_WEIGHT = 0.5
 # A principle with its crosswalk texts and thesaurus words comes to about 370 terms; the
 # weakest add little to the ranking but cost time on every passage that has them.
 MAX_QUERY_TERMS = 200  # a passage's heading counts, but less than its own words
+RANKED_CACHE_SIZE = 2000  # remembered rankings per index (a principle × its exclusions)
 
 # Function words, and words every strategy and every principle use so often that they say
 # nothing about which principle a passage addresses.
@@ -80,51 +83,90 @@ class PassageIndex:
     """BM25 over a fixed set of passages (one strategy's); built from stored terms.
 
     The BM25 weight of a term in a passage does not depend on the query, so it is computed
-    once here: ranking is then one multiply-add per posting of each query term.
+    once here, for every (term, passage) pair at once, and kept as one sparse matrix by
+    term (rows sorted by term; `starts` gives each term's run): ranking is then a weighted
+    count over the runs of the query's terms, which stays fast on a strategy of tens of
+    thousands of passages.
     """
 
     def __init__(self, passages: list[tuple[int, str]]):
         self.ids: list[int] = []
-        counts_of: list[Counter] = []
-        for passage_id, stored in passages:
+        # A new term gets the next id when first seen (all in C: this loop is the cost).
+        self.vocabulary: dict[str, int] = defaultdict(itertools.count().__next__)
+        term_id = self.vocabulary.__getitem__
+        term_ids: list[int] = []
+        frequencies: list[float] = []
+        rows: list[int] = []
+        lengths: list[float] = []
+        for row, (passage_id, stored) in enumerate(passages):
             own, _, context = stored.partition(" | ")
             counts: Counter = Counter(own.split())
             for term in context.split():
                 counts[term] += HEADING_WEIGHT
             self.ids.append(passage_id)
-            counts_of.append(counts)
+            term_ids.extend(map(term_id, counts))
+            frequencies.extend(counts.values())
+            rows.extend([row] * len(counts))
+            lengths.append(sum(counts.values()))
+        self.vocabulary = dict(self.vocabulary)  # lookups must not add terms
         self.size = len(self.ids)
-        lengths = [sum(counts.values()) for counts in counts_of]
-        average = (sum(lengths) / self.size) if self.size else 0.0
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for row, counts in enumerate(counts_of):
-            norm = K1 * (1 - B + B * lengths[row] / average) if average else K1
-            for term, tf in counts.items():
-                self.postings[term].append((row, tf * (K1 + 1) / (tf + norm)))
-        self.idfs = {
-            term: math.log(1 + (self.size - len(found) + 0.5) / (len(found) + 0.5))
-            for term, found in self.postings.items()
-        }
+        self.row_of = {passage_id: row for row, passage_id in enumerate(self.ids)}
+        terms = np.array(term_ids, dtype=np.int32)
+        tf = np.array(frequencies, dtype=np.float64)
+        row_of_pair = np.array(rows, dtype=np.int32)
+        length = np.array(lengths, dtype=np.float64)
+        average = float(length.mean()) if self.size else 0.0
+        norm = K1 * (1 - B + B * length / average) if average else np.full(self.size, K1)
+        weights = tf * (K1 + 1) / (tf + norm[row_of_pair])
+        order = np.argsort(terms, kind="stable")  # by term, passages in order within one
+        self.rows = row_of_pair[order]
+        self.weights = weights[order]
+        frequency = np.bincount(terms, minlength=len(self.vocabulary))
+        self.starts = np.concatenate(([0], np.cumsum(frequency)))
+        self.idfs = np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+        self._ranked: dict[tuple, list[Ranked]] = {}
+
+    def rank_cached(self, key, query, *, limit: int, exclude: frozenset) -> list[Ranked]:
+        """`rank(query())`, remembered under `key` (what the query depends on) for as long
+        as this index lives: the index is replaced when a document of the strategy changes,
+        so a checklist opened again ranks nothing."""
+        cache_key = (key, limit, exclude)
+        found = self._ranked.get(cache_key)
+        if found is None:
+            if len(self._ranked) >= RANKED_CACHE_SIZE:
+                self._ranked.clear()
+            found = self._ranked[cache_key] = self.rank(query(), limit=limit, exclude=exclude)
+        return found
 
     def rank(self, query: dict[str, float], *, limit: int = 5, exclude=()) -> list[Ranked]:
-        """The best `limit` passages for the weighted query terms, best first."""
-        scores: dict[int, float] = defaultdict(float)
+        """The best `limit` passages for the weighted query terms, best first (ties: the
+        earlier passage)."""
+        if not self.size:
+            return []
+        rows, contributions = [], []
         for term, weight in query.items():
-            postings = self.postings.get(term)
-            if not postings:
-                continue
-            term_weight = self.idfs[term] * weight
-            for row, bm25 in postings:
-                scores[row] += term_weight * bm25
-        excluded = set(exclude)
-        ranked = []
-        for row, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
-            if self.ids[row] in excluded:
-                continue
-            ranked.append(Ranked(self.ids[row], score))
-            if len(ranked) == limit:
-                break
-        return ranked
+            term_id = self.vocabulary.get(term)
+            if term_id is not None:
+                run = slice(self.starts[term_id], self.starts[term_id + 1])
+                rows.append(self.rows[run])
+                contributions.append(self.weights[run] * (self.idfs[term_id] * weight))
+        if not rows:
+            return []
+        # One pass over every posting of every query term: a weighted count per passage.
+        scores = np.bincount(
+            np.concatenate(rows), weights=np.concatenate(contributions), minlength=self.size
+        )
+        for passage_id in exclude:
+            row = self.row_of.get(passage_id)
+            if row is not None:
+                scores[row] = 0.0
+        matching = np.flatnonzero(scores > 0)
+        if len(matching) > limit:
+            # The `limit` best, with every row tied with the last of them kept for the order.
+            kth = np.partition(scores[matching], len(matching) - limit)[len(matching) - limit]
+            matching = matching[scores[matching] >= kth]
+        order = np.lexsort((matching, -scores[matching]))[:limit]
+        return [Ranked(self.ids[row], float(scores[row])) for row in matching[order]]
 
 
 class QueryBuilder:

@@ -2,30 +2,38 @@
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from assessments import permissions
 
 from .models import Passage
 
 SEARCH_LIMIT = 100
+SEARCH_CONFIG = "english"
+
+
+def index_for_search(passages: QuerySet[Passage]) -> None:
+    """Store the full-text vector of `passages` (PostgreSQL; SQLite searches without)."""
+    if connection.vendor == "postgresql":
+        passages.update(search_vector=SearchVector("text", config=SEARCH_CONFIG))
 
 
 def matching_passages(passages: QuerySet[Passage], query: str) -> QuerySet[Passage]:
     """The passages that match every word of `query` (PostgreSQL: English full-text search
-    over the indexed text, best first; SQLite: each word as a substring, in order)."""
+    over the stored vectors, best first; SQLite: each word as a substring, in order)."""
     query = query.replace("\x00", " ").strip()[:200]  # PostgreSQL refuses NUL in text
     if not re.search(r"\w", query):
         return passages.none()
     if connection.vendor == "postgresql":
-        # The same expression as the GIN index of migration strategies 0005.
-        vector = SearchVector("text", config="english")
-        search = SearchQuery(query, search_type="websearch", config="english")
+        # The stored vector, GIN-indexed (migration strategies 0008).
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         return (
-            passages.annotate(search=vector, rank=SearchRank(vector, search))
-            .filter(search=search)
+            passages.filter(search_vector=search)
+            .annotate(rank=SearchRank(F("search_vector"), search))
             .order_by("-rank", "document_id", "position")
         )
     matches = Q()
@@ -42,3 +50,32 @@ def search_passages(user, query: str, *, strategy=None) -> list[Passage]:
     if strategy is not None:
         passages = passages.filter(strategy=strategy)
     return list(matching_passages(passages, query)[:SEARCH_LIMIT])
+
+
+def reader_page(
+    passages: QuerySet[Passage], *, number, passage_id=None, count: int | None = None
+) -> Page:
+    """One page of `passages` (READER_PAGE_SIZE of them), so that the reader of a strategy
+    of tens of thousands of paragraphs stays small. With `passage_id`, the page holding
+    that passage (`passages` must then be in reading order: document, position). `count`,
+    when the caller knows it, saves the paginator's count query."""
+    paginator = Paginator(passages, settings.READER_PAGE_SIZE)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached property
+    if passage_id is not None:
+        target = passages.filter(pk=passage_id).values("document_id", "position").first()
+        if target is not None:
+            before = passages.filter(
+                Q(document_id__lt=target["document_id"])
+                | Q(document_id=target["document_id"], position__lt=target["position"])
+            ).count()
+            number = before // settings.READER_PAGE_SIZE + 1
+    return paginator.get_page(number)
+
+
+def passage_id_param(value) -> int | None:
+    """The `passage` query parameter as an id, or None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from assessments import permissions
 from ctframework.task_queue import TaskQueueUnavailable, enqueue
 
-from . import ranking
+from . import ranking, selectors
 from .extraction import UnreadableDocument, check_readable, detect_format, extract_passages
 from .models import Passage, Strategy, StrategyDocument
 
@@ -131,6 +131,17 @@ def document_extract(*, document_id: int) -> StrategyDocument:
         message = str(exc) if isinstance(exc, UnreadableDocument) else _("The file is missing.")
         document_mark_failed(document_id=document_id, message=message)
         return StrategyDocument.objects.get(pk=document_id)
+    cap = settings.MAX_PASSAGES_PER_DOCUMENT
+    if len(extraction.passages) > cap:
+        document_mark_failed(
+            document_id=document_id,
+            message=_(
+                "The document has %(count)s paragraphs and headings; at most %(cap)s are "
+                "accepted in one document. Split it and upload the parts."
+            )
+            % {"count": f"{len(extraction.passages):,}", "cap": f"{cap:,}"},
+        )
+        return StrategyDocument.objects.get(pk=document_id)
     with transaction.atomic():
         document = StrategyDocument.objects.select_for_update().get(pk=document_id)
         document.passages.all().delete()
@@ -150,6 +161,7 @@ def document_extract(*, document_id: int) -> StrategyDocument:
             ),
             batch_size=500,
         )
+        selectors.index_for_search(document.passages.all())
         document.status = StrategyDocument.Status.READY
         document.format = fmt
         document.error = ""

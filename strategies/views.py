@@ -147,12 +147,16 @@ def strategy_reader(request, pk: int):
     query = request.GET.get("q", "").strip()
     passages = permissions.visible_passages(request.user).filter(strategy=strategy)
     passages = passages.select_related("document").order_by("document_id", "position")
+    passage_id = None
     if query:
         passages = selectors.matching_passages(passages, query)
+    else:
+        passage_id = selectors.passage_id_param(request.GET.get("passage"))
+    page = selectors.reader_page(passages, number=request.GET.get("page"), passage_id=passage_id)
     return render(
         request,
         "strategies/strategy_reader.html",
-        {"strategy": strategy, "passages": passages, "query": query},
+        {"strategy": strategy, "page": page, "passages": page.object_list, "query": query},
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from strategies.models import Passage
+from strategies.selectors import passage_id_param
 
 from .. import permissions, suggestions
 from ..evidence import evidence_link, evidence_unlink, suggestion_dismiss
@@ -71,12 +72,19 @@ def reader(request, pk: int):
     editors open a passage's link form (a fragment, loaded on demand) to link it."""
     assessment = _assessment_with_text(request.user, pk)
     query = request.GET.get("q", "").strip()
+    shown = suggestions.reader(
+        assessment,
+        query=query,
+        page=request.GET.get("page"),
+        passage_id=passage_id_param(request.GET.get("passage")),
+    )
     return render(
         request,
         "assessments/reader.html",
         {
             "assessment": assessment,
-            "documents": suggestions.reader(assessment, query=query),
+            "documents": shown.documents,
+            "page": shown.page,
             "query": query,
             "can_edit": permissions.can_edit_scores(request.user, assessment),
         },
@@ -145,8 +153,11 @@ def _answer(request, assessment, score, *, message: str, anchor: str, status=200
         )
     (messages.error if error else messages.success)(request, error or message)
     back = request.POST.get("next", "checklist")
-    target = "assessments:reader" if back == "reader" else "assessments:checklist"
-    return redirect(reverse(target, args=[assessment.pk]) + anchor)
+    if back == "reader":
+        # The reader is paginated: open the page that holds the passage.
+        query = f"?passage={anchor.removeprefix('#passage-')}" if "#passage-" in anchor else ""
+        return redirect(reverse("assessments:reader", args=[assessment.pk]) + query + anchor)
+    return redirect(reverse("assessments:checklist", args=[assessment.pk]) + anchor)
 
 
 def _scores_of(assessment: Assessment, ids) -> list[Score]:
@@ -263,5 +274,8 @@ def coverage(request, pk: int):
     return render(
         request,
         "assessments/coverage.html",
-        {"assessment": assessment, "coverage": suggestions.coverage(assessment)},
+        {
+            "assessment": assessment,
+            "coverage": suggestions.coverage(assessment, page=request.GET.get("page")),
+        },
     )

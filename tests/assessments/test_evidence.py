@@ -92,7 +92,10 @@ def test_linking_a_passage_to_two_principles_from_the_reader(client, world, asse
         {"passage": passage.pk, "score": [world.victims.pk, world.justice.pk], "next": "reader"},
     )
     assert response.status_code == 302
-    assert response["Location"] == url("reader", world.assessment) + f"#passage-{passage.pk}"
+    assert (
+        response["Location"]
+        == url("reader", world.assessment) + f"?passage={passage.pk}#passage-{passage.pk}"
+    )
 
     links = EvidenceLink.objects.filter(passage=passage).order_by("score__principle__order")
     assert [(link.score_id, link.status, link.created_by) for link in links] == [
@@ -764,7 +767,8 @@ def queries(client, path) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("page, most", [("reader", 10), ("coverage", 9), ("checklist", 16)])
+# The coverage map counts its unmapped paragraphs and lists a page of them (one query more).
+@pytest.mark.parametrize("page, most", [("reader", 10), ("coverage", 10), ("checklist", 16)])
 def test_query_count_does_not_grow_with_passages_and_links(
     client, malta, assessor, django_assert_num_queries, page, most
 ):

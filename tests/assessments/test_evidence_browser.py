@@ -113,7 +113,7 @@ def test_link_a_passage_from_the_reader(
     # htmx puts the form under the passage: no page load.
     passage.get_by_label(financing.principle.code, exact=False).check()
     passage.get_by_role("button", name="Link as evidence").click()
-    page.wait_for_url("**/reader/#passage-*")
+    page.wait_for_url("**/reader/?passage=*#passage-*")
     linked = page.locator("article.passage.is-linked")
     expect(linked).to_have_count(1)
     expect(linked.locator(".passage-links")).to_contain_text(financing.principle.code)
