@@ -60,3 +60,32 @@ def test_password_change(client, assessor):
     assert response.status_code == 302
     assessor.refresh_from_db()
     assert assessor.check_password("a much longer new passphrase")
+
+
+def login(client, username, password, address):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_one_address_trying_many_usernames_is_locked_out(client, assessor, settings):
+    """Per (username, address) alone, one address could try 4 passwords on every account."""
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        assert login(client, f"guess-{n // 3}", "wrong", "203.0.113.7").status_code == 200
+    assert login(client, "guess-last", "wrong", "203.0.113.7").status_code == 429
+    # The whole address is locked, the right password included …
+    assert login(client, assessor.username, PASSWORD, "203.0.113.7").status_code == 429
+    # … and no other address.
+    response = login(client, assessor.username, PASSWORD, "198.51.100.9")
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_an_office_behind_one_address_survives_a_few_mistakes(client, assessor, settings):
+    """Ten colleagues each mistype their password twice: nobody is locked out."""
+    for n in range(10):
+        for _ in range(2):
+            assert login(client, f"colleague-{n}", "typo", "192.0.2.1").status_code == 200
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 50
+    response = login(client, assessor.username, PASSWORD, "192.0.2.1")
+    assert response.status_code == 302
