@@ -6,6 +6,8 @@ Rules about what a role allows live in assessments.permissions; this module only
 
 from dataclasses import dataclass
 
+from django.utils.functional import LazyObject, empty
+
 from ctframework import roles
 
 _CACHE = "_grant_scopes"
@@ -44,6 +46,7 @@ def grant_scopes(user) -> GrantScopes:
     """
     if not user.is_authenticated or not user.is_active:
         return NO_SCOPES
+    user = _unwrapped(user)
     cached = user.__dict__.get(_CACHE)
     if cached is not None:
         return cached
@@ -72,4 +75,14 @@ def grant_scopes(user) -> GrantScopes:
 
 def forget_scopes(user) -> None:
     """Drop the cached scopes after the user's grants changed."""
-    user.__dict__.pop(_CACHE, None)
+    _unwrapped(user).__dict__.pop(_CACHE, None)
+
+
+def _unwrapped(user):
+    """The user itself, not request.user's lazy proxy: the cache lives on the one object
+    that views, templates and the model's own methods all reach."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user

@@ -171,6 +171,13 @@ class Assessment(models.Model):
         return self.status == self.Status.FINALIZED
 
 
+class ScoreQuerySet(models.QuerySet):
+    def assessable(self):
+        """Scores of items that are scored at all: an assessment made before an item was
+        marked not assessable keeps its score, but no page, total or export counts it."""
+        return self.filter(principle__assessable=True, principle__section__assessable=True)
+
+
 class Score(models.Model):
     """The score of one principle in one assessment; `version` guards against lost edits."""
 
@@ -191,6 +198,8 @@ class Score(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "principle__order"]

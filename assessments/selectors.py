@@ -17,6 +17,7 @@ class ChecklistSection:
     items: list = field(default_factory=list)
     total: int = 0
     scored: int = 0
+    not_assessable: list = field(default_factory=list)  # principles shown, never scored
 
 
 @dataclass
@@ -32,6 +33,7 @@ def assessment_scores(assessment: Assessment):
     """Every score of the assessment with its principle, section, level and tags."""
     return (
         Score.objects.filter(assessment=assessment)
+        .assessable()
         .select_related("principle__section", "level")
         .prefetch_related("principle__tags")
         .order_by("principle__order")
@@ -77,6 +79,10 @@ def checklist(assessment: Assessment, *, unscored_only: bool = False, tag: str =
             continue
         score.related = related.get(score.principle_id, [])
         entry.items.append(score)
+    for principle in assessment.framework.principles.filter(
+        Q(assessable=False) | Q(section__assessable=False)
+    ).order_by("order"):
+        by_id[principle.section_id].not_assessable.append(principle)
     return Checklist(
         sections=[by_id[s.pk] for s in sections],
         levels=list(assessment.scale.levels.order_by("order")),
@@ -134,7 +140,9 @@ def assessment_gap_analysis(assessment: Assessment, scores=None) -> gap_analysis
     previous = None
     if earlier is not None:
         previous = dict(
-            Score.objects.filter(assessment=earlier).values_list("principle__code", "level__value")
+            Score.objects.filter(assessment=earlier)
+            .assessable()
+            .values_list("principle__code", "level__value")
         )
     return gap_analysis.analyse(
         items=_items(scores),

@@ -71,7 +71,7 @@ def assessment_create(
     partners=(),
     title: str = "",
 ) -> Assessment:
-    """Create an assessment with one empty score per principle of the framework."""
+    """Create an assessment with one empty score per assessable principle of the framework."""
     if not permissions.can_create_assessment(created_by, strategy):
         raise PermissionDenied
     assessors = list(assessors) or [created_by]
@@ -90,9 +90,12 @@ def assessment_create(
     assessment.save()
     assessment.assessors.set(assessors)
     assessment.partners.set(partners)
+    # Items that are not assessable (tasks for a UN body, not measures for States) get none.
     Score.objects.bulk_create(
         Score(assessment=assessment, principle=principle)
-        for principle in Principle.objects.filter(framework=framework).only("pk")
+        for principle in Principle.objects.filter(
+            framework=framework, assessable=True, section__assessable=True
+        ).only("pk")
     )
     _event(assessment, created_by, "created", to_status=assessment.status)
     return assessment

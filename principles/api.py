@@ -25,19 +25,27 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "item_label",
             "description",
             "assessable",
+            "language",
+            "notes",
         ]
 
 
 class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
-        fields = ["id", "framework", "parent", "code", "title", "order"]
+        fields = ["id", "framework", "parent", "code", "title", "order", "assessable"]
 
 
 class PrincipleSerializer(serializers.ModelSerializer):
     framework_slug = serializers.CharField(source="framework.slug", read_only=True)
     framework_version = serializers.CharField(source="framework.version", read_only=True)
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    assessable = serializers.BooleanField(
+        source="is_assessable",
+        read_only=True,
+        help_text="False for an item that is not a measure for States (or whose section is "
+        "not assessable): it is never scored.",
+    )
 
     class Meta:
         model = Principle
@@ -53,6 +61,8 @@ class PrincipleSerializer(serializers.ModelSerializer):
             "text",
             "order",
             "tags",
+            "assessable",
+            "notes",
         ]
 
 
@@ -71,6 +81,9 @@ class CrossReferenceSerializer(serializers.ModelSerializer):
             "relationship",
             "strength",
             "rationale",
+            "review_verdict",
+            "review_note",
+            "reviewed_on",
         ]
 
 

@@ -42,12 +42,17 @@ def framework_data(framework: Framework) -> dict:
         "item_label": framework.item_label,
         "description": framework.description,
         "assessable": framework.assessable,
+        "language": framework.language,
     }
+    if framework.notes:
+        meta["notes"] = framework.notes
     sections = []
     for section in framework.sections.select_related("parent").order_by("order"):
         entry = {"code": section.code, "title": section.title}
         if section.parent_id:
             entry["parent"] = section.parent.code
+        if not section.assessable:
+            entry["assessable"] = False
         sections.append(entry)
     items = []
     for principle in principles:
@@ -61,6 +66,10 @@ def framework_data(framework: Framework) -> dict:
         principle_tags = sorted(t.slug for t in principle.tags.all())
         if principle_tags:
             entry["tags"] = principle_tags
+        if not principle.assessable:
+            entry["assessable"] = False
+        if principle.notes:
+            entry["notes"] = principle.notes
         items.append(entry)
     data = {"format": FRAMEWORK_FORMAT, "framework": meta}
     if tags:
@@ -71,7 +80,20 @@ def framework_data(framework: Framework) -> dict:
 
 
 def crosswalk_data(references) -> dict:
-    """The file data of a set of cross-references."""
+    """The file data of a set of cross-references (the links a review removed are not in
+    the database, so not in an export: the library's source file keeps their records)."""
+    references = references.select_related("source__framework", "target__framework").order_by(
+        "source__framework__slug",
+        "source__order",
+        "-strength",
+        "target__framework__slug",
+        "target__order",
+    )
+    return {"format": CROSSWALK_FORMAT, "mappings": [mapping_data(r) for r in references]}
+
+
+def mapping_data(reference) -> dict:
+    """One link as the file carries it, with its review record when it has one."""
 
     def ref(principle):
         return {
@@ -80,23 +102,17 @@ def crosswalk_data(references) -> dict:
             "code": principle.code,
         }
 
-    references = references.select_related("source__framework", "target__framework").order_by(
-        "source__framework__slug",
-        "source__order",
-        "-strength",
-        "target__framework__slug",
-        "target__order",
-    )
-    return {
-        "format": CROSSWALK_FORMAT,
-        "mappings": [
-            {
-                "source": ref(r.source),
-                "target": ref(r.target),
-                "relationship": r.relationship,
-                "strength": r.strength,
-                "rationale": r.rationale,
-            }
-            for r in references
-        ],
+    entry = {
+        "source": ref(reference.source),
+        "target": ref(reference.target),
+        "relationship": reference.relationship,
+        "strength": reference.strength,
+        "rationale": reference.rationale,
     }
+    if reference.review_verdict:
+        entry["review"] = {
+            "verdict": reference.review_verdict,
+            "note": reference.review_note,
+            "reviewed_on": reference.reviewed_on,  # a date: written as YAML writes dates
+        }
+    return entry

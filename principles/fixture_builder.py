@@ -38,6 +38,8 @@ def framework_objects(data: dict) -> list[dict]:
                 "item_label": meta["item_label"],
                 "description": meta.get("description", ""),
                 "assessable": meta["assessable"],
+                "language": meta["language"],
+                "notes": meta.get("notes", ""),
             },
         }
     )
@@ -52,6 +54,7 @@ def framework_objects(data: dict) -> list[dict]:
                     "code": section["code"],
                     "title": section["title"],
                     "order": order,
+                    "assessable": section.get("assessable", True),
                 },
             }
         )
@@ -67,6 +70,8 @@ def framework_objects(data: dict) -> list[dict]:
                     "title": item["title"],
                     "text": item["text"],
                     "order": order,
+                    "assessable": item.get("assessable", True),
+                    "notes": item.get("notes", ""),
                     "tags": [[slug] for slug in sorted(item.get("tags", []))],
                 },
             }
@@ -84,6 +89,9 @@ def crosswalk_objects(data: dict) -> list[dict]:
                 "relationship": m["relationship"],
                 "strength": m["strength"],
                 "rationale": m["rationale"],
+                "review_verdict": m.get("review", {}).get("verdict", ""),
+                "review_note": m.get("review", {}).get("note", ""),
+                "reviewed_on": m.get("review", {}).get("reviewed_on"),
             },
         }
         for m in data["mappings"]

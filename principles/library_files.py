@@ -16,10 +16,17 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from ctframework.safe_parsing import LIMITS, UnsafeFile, load_json_or_yaml
 
-FRAMEWORK_FORMAT = "ctframework.framework/1"
-CROSSWALK_FORMAT = "ctframework.crosswalk/1"
+FRAMEWORK_FORMAT = "ctframework.framework/2"
+CROSSWALK_FORMAT = "ctframework.crosswalk/2"
+# Version 1 files still import: they are checked against the version 1 schema, then read as
+# version 2 (whose every addition is optional or has a default).
+FORMATS_1 = {
+    "ctframework.framework/1": FRAMEWORK_FORMAT,
+    "ctframework.crosswalk/1": CROSSWALK_FORMAT,
+}
 MAX_FILE_BYTES = LIMITS.max_bytes
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "framework.schema.json"
+SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMA_PATH = SCHEMAS / "framework.schema.json"
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,13 @@ class LibraryFileError(Exception):
 
 
 @cache
-def load_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text())
+def load_schema(version: int = 2) -> dict:
+    name = "framework.schema.json" if version == 2 else f"framework.v{version}.schema.json"
+    return json.loads((SCHEMAS / name).read_text())
 
 
-def _validator_for(kind: str) -> Draft202012Validator:
-    schema = load_schema()
+def _validator_for(kind: str, version: int = 2) -> Draft202012Validator:
+    schema = load_schema(version)
     subschema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"}
     return Draft202012Validator(subschema, format_checker=FormatChecker())
 
@@ -104,9 +112,10 @@ def _dates_to_text(value):
     return value
 
 
-def _schema_problems(data: dict, kind: str, lines: _LineIndex) -> list[Problem]:
+def _schema_problems(data: dict, kind: str, lines: _LineIndex, version: int) -> list[Problem]:
     problems = []
-    for error in sorted(_validator_for(kind).iter_errors(data), key=lambda e: list(e.path)):
+    validator = _validator_for(kind, version)
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
         path = list(error.absolute_path)
         message = error.message
         if error.validator == "additionalProperties":
@@ -170,10 +179,12 @@ def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
 
 def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
     problems, seen = [], {}
-    for i, mapping in enumerate(data["mappings"]):
+    entries = [("mappings", i, m) for i, m in enumerate(data["mappings"])]
+    entries += [("removed", i, m) for i, m in enumerate(data.get("removed", []))]
+    for key, i, mapping in entries:
         source = tuple(mapping["source"].values())
         target = tuple(mapping["target"].values())
-        path = ["mappings", i]
+        path = [key, i]
         if source == target:
             problems.append(
                 Problem(format_path(path), "a principle cannot map to itself", lines.line_of(path))
@@ -182,11 +193,20 @@ def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
             problems.append(
                 Problem(
                     format_path(path),
-                    f"the same source and target as mappings[{seen[(source, target)]}]",
+                    f"the same source and target as {seen[(source, target)]}",
                     lines.line_of(path),
                 )
             )
-        seen.setdefault((source, target), i)
+        seen.setdefault((source, target), format_path(path))
+        verdict = mapping.get("review", {}).get("verdict")
+        if (key == "removed") != (verdict == "removed") and verdict is not None:
+            where = format_path([*path, "review", "verdict"])
+            message = (
+                "a removed link's verdict is 'removed'"
+                if key == "removed"
+                else "only a link under 'removed' has the verdict 'removed'"
+            )
+            problems.append(Problem(where, message, lines.line_of([*path, "review"])))
     return problems
 
 
@@ -200,25 +220,31 @@ def read_library_file(content: bytes) -> dict:
         raise LibraryFileError([Problem("", "the file must hold a mapping with a 'format' key")])
     data = _dates_to_text(data)
     lines = _LineIndex(text)
-    kind = {FRAMEWORK_FORMAT: "frameworkFile", CROSSWALK_FORMAT: "crosswalkFile"}.get(
-        data.get("format")
-    )
+    declared = data.get("format")
+    version = 1 if declared in FORMATS_1 else 2
+    current = FORMATS_1.get(declared, declared)
+    kind = {FRAMEWORK_FORMAT: "frameworkFile", CROSSWALK_FORMAT: "crosswalkFile"}.get(current)
     if kind is None:
         raise LibraryFileError(
             [
                 Problem(
                     "format",
-                    f"must be {FRAMEWORK_FORMAT!r} or {CROSSWALK_FORMAT!r}",
+                    f"must be {FRAMEWORK_FORMAT!r} or {CROSSWALK_FORMAT!r} (or version 1 of "
+                    "either)",
                     lines.line_of(["format"]),
                 )
             ]
         )
-    problems = _schema_problems(data, kind, lines)
+    problems = _schema_problems(data, kind, lines, version)
     if not problems:
         rules = _framework_rule_problems if kind == "frameworkFile" else _crosswalk_rule_problems
         problems = rules(data, lines)
     if problems:
         raise LibraryFileError(problems)
+    if version == 1:
+        data["format"] = current
+        if kind == "frameworkFile":
+            data["framework"].setdefault("language", "en")
     return data
 
 

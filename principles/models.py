@@ -69,6 +69,13 @@ class Framework(models.Model):
         default=True,
         help_text=_("Whether strategies can be scored against this set."),
     )
+    language = models.CharField(
+        _("original language"),
+        max_length=10,
+        default="en",
+        help_text=_("The language the set's texts were adopted in (en, fr, ar, zh-hans, ru, es)."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
 
     objects = FrameworkManager()
 
@@ -109,6 +116,11 @@ class Section(models.Model):
     code = models.CharField(_("code"), max_length=100)
     title = models.CharField(_("title"), max_length=500)
     order = models.PositiveIntegerField(_("order"), default=0)
+    assessable = models.BooleanField(
+        _("can be assessed"),
+        default=True,
+        help_text=_("Off for a section of tasks that are not measures for States."),
+    )
 
     objects = SectionManager()
 
@@ -149,6 +161,17 @@ class Principle(models.Model):
     text = models.TextField(_("text"))
     order = models.PositiveIntegerField(_("order"), default=0)
     tags = models.ManyToManyField(Tag, blank=True, related_name="principles")
+    assessable = models.BooleanField(
+        _("can be assessed"),
+        default=True,
+        help_text=_(
+            "Off for an item that is not a measure for States (a task for a UN body): it is "
+            "shown in the library and the crosswalk but not scored."
+        ),
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("The document's footnotes on this item, and the like.")
+    )
 
     objects = PrincipleManager()
 
@@ -173,6 +196,11 @@ class Principle(models.Model):
 
     natural_key.dependencies = ["principles.framework", "principles.section", "principles.tag"]
 
+    @property
+    def is_assessable(self) -> bool:
+        """Scored in assessments: the item and its section are assessable."""
+        return self.assessable and self.section.assessable
+
 
 class CrossReferenceManager(models.Manager):
     def get_by_natural_key(self, s_slug, s_version, s_code, t_slug, t_version, t_code):
@@ -180,6 +208,15 @@ class CrossReferenceManager(models.Manager):
             source=Principle.objects.get_by_natural_key(s_slug, s_version, s_code),
             target=Principle.objects.get_by_natural_key(t_slug, t_version, t_code),
         )
+
+
+class ReviewVerdict(models.TextChoices):
+    """What a specialist review of a crosswalk did with a link."""
+
+    KEPT = "kept", _("kept")
+    CHANGED = "changed", _("changed")
+    ADDED = "added", _("added")
+    REMOVED = "removed", _("removed")
 
 
 class CrossReference(models.Model):
@@ -201,6 +238,13 @@ class CrossReference(models.Model):
         help_text=_("1 (loosely related) to 10 (the same thing)."),
     )
     rationale = models.TextField(_("rationale"))
+    review_verdict = models.CharField(
+        _("review verdict"), max_length=10, choices=ReviewVerdict.choices, blank=True
+    )
+    review_note = models.TextField(
+        _("review note"), blank=True, help_text=_("Why this type and strength were chosen.")
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
 
     objects = CrossReferenceManager()
 

@@ -84,6 +84,8 @@ def _framework_values(meta: dict) -> dict:
         "item_label": meta["item_label"],
         "description": meta.get("description", ""),
         "assessable": meta["assessable"],
+        "language": meta["language"],
+        "notes": meta.get("notes", ""),
     }
 
 
@@ -106,7 +108,12 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
             framework=framework, code=section["code"]
         )
         parent = sections[section["parent"]] if section.get("parent") else None
-        values = {"title": section["title"], "parent": parent, "order": order}
+        values = {
+            "title": section["title"],
+            "parent": parent,
+            "order": order,
+            "assessable": section.get("assessable", True),
+        }
         _sync(obj, values, f"section {section['code']}", report)
         sections[section["code"]] = obj
 
@@ -121,6 +128,8 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
             "title": item["title"],
             "text": item["text"],
             "order": order,
+            "assessable": item.get("assessable", True),
+            "notes": item.get("notes", ""),
         }
         before = len(report.changed) + len(report.created)
         _sync(obj, values, f"principle {item['code']}", report)
@@ -144,6 +153,7 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
 def _write_crosswalk(data: dict, report: ImportReport) -> None:
     problems = []
     principles = {}
+    removed = data.get("removed", [])
     for i, mapping in enumerate(data["mappings"]):
         for end in ("source", "target"):
             key = principle_key(mapping[end])
@@ -167,12 +177,35 @@ def _write_crosswalk(data: dict, report: ImportReport) -> None:
         target = principles[principle_key(mapping["target"])]
         obj = CrossReference.objects.filter(source=source, target=target).first()
         obj = obj or CrossReference(source=source, target=target)
+        review = mapping.get("review", {})
         values = {
             "relationship": mapping["relationship"],
             "strength": mapping["strength"],
             "rationale": mapping["rationale"],
+            "review_verdict": review.get("verdict", ""),
+            "review_note": review.get("note", ""),
+            "reviewed_on": (datetime.date.fromisoformat(review["reviewed_on"]) if review else None),
         }
         _sync(obj, values, f"{source.code} {mapping['relationship']} {target.code}", report)
+    # A link a review removed goes, if an earlier import brought it in.
+    for mapping in removed:
+        ends = [
+            Principle.objects.filter(**_principle_lookup(mapping[e])).first()
+            for e in ("source", "target")
+        ]
+        if None in ends:
+            continue
+        for obj in CrossReference.objects.filter(source=ends[0], target=ends[1]):
+            report.deleted.append(f"{obj} (removed by review)")
+            obj.delete()
+
+
+def _principle_lookup(ref: dict) -> dict:
+    return {
+        "framework__slug": ref["framework"],
+        "framework__version": ref["version"],
+        "code": ref["code"],
+    }
 
 
 def library_file_import(*, content: bytes, dry_run: bool = False) -> ImportReport:

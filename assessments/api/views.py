@@ -220,6 +220,7 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Score.objects.none()
         return (
             Score.objects.filter(assessment=self.get_assessment())
+            .assessable()
             .select_related("principle", "level", "updated_by", "assessment__strategy")
             .order_by("principle__order")
         )

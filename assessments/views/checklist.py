@@ -70,11 +70,15 @@ def _progress(score: Score) -> dict:
     """Scored and total items, overall and in the score's section, in one query."""
     section = Q(principle__section_id=score.principle.section_id)
     scored = Q(level__isnull=False)
-    counts = Score.objects.filter(assessment_id=score.assessment_id).aggregate(
-        total=Count("pk"),
-        scored=Count("pk", filter=scored),
-        section_total=Count("pk", filter=section),
-        section_scored=Count("pk", filter=section & scored),
+    counts = (
+        Score.objects.filter(assessment_id=score.assessment_id)
+        .assessable()
+        .aggregate(
+            total=Count("pk"),
+            scored=Count("pk", filter=scored),
+            section_total=Count("pk", filter=section),
+            section_scored=Count("pk", filter=section & scored),
+        )
     )
     return {**counts, "section_id": score.principle.section_id}
 

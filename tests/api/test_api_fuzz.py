@@ -1,10 +1,10 @@
 """Schemathesis against the OpenAPI schema, authenticated as each role: no 5xx, no response
 that contradicts the schema (its body, its status code, its content type).
 
-Generated ids rarely name an existing object, so each generated case is sent twice: as
-generated, and with its path's ids replaced by those of a real assessment, score, document,
-passage, evidence link and report, so that the schema of every successful answer is checked
-too."""
+Generated ids rarely name an existing object, so the first cases of each operation are sent
+twice: as generated, and with their path's ids replaced by those of a real assessment, score,
+document, passage, evidence link and report, so that the schema of successful answers is
+checked too."""
 
 import pytest
 import schemathesis
@@ -26,6 +26,8 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 PERSONAS = ["anonymous", "admin_user", "assessor", "reviewer", "ministry_malta", "ministry_kenya"]
 EXAMPLES = 6  # per operation and persona: bounded, so the suite stays quick
+REAL_EXAMPLES = 2  # of which are sent a second time to real objects
+_sent_to_real: dict[tuple, int] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -97,8 +99,11 @@ def test_api_never_errors_and_keeps_its_schema(case, persona, request, real_ids)
         user = request.getfixturevalue(persona)
         headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
     for real in (False, True):
-        if real and not with_real_ids(case, real_ids):
-            break
+        if real:
+            key = (case.method, case.path, persona)
+            _sent_to_real[key] = _sent_to_real.get(key, 0) + 1
+            if _sent_to_real[key] > REAL_EXAMPLES or not with_real_ids(case, real_ids):
+                break
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.path, response.text[:500])
         case.validate_response(

@@ -173,7 +173,7 @@ def test_a_removed_principle_is_deleted(tmp_path):
             {"principles__0__title": "x" * 501},
             "principles[0].title (line 27): is too long: 501 characters, at most 500",
         ),
-        ({"format": "other/9"}, "format (line 1): must be 'ctframework.framework/1'"),
+        ({"format": "other/9"}, "format (line 1): must be 'ctframework.framework/2'"),
     ],
 )
 def test_bad_files_are_refused_with_their_location(tmp_path, changes, expected):
