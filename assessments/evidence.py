@@ -84,15 +84,17 @@ def evidence_link(
         link = EvidenceLink.objects.filter(score=current, passage=passage).first()
         if link is not None and link.status == EvidenceLink.Status.LINKED:
             return link
+        location = passage.location
         _save_quote(
             current,
             user,
             evidence=_joined(current.evidence, passage.text, EVIDENCE_SEPARATOR),
-            location=_joined(current.location, str(passage.location), LOCATION_SEPARATOR),
+            location=_joined(current.location, location, LOCATION_SEPARATOR),
         )
         if link is None:
             link = EvidenceLink(score=current, passage=passage)
         link.status = EvidenceLink.Status.LINKED
+        link.location = location
         link.from_suggestion = from_suggestion
         link.created_by = user
         link.save()
@@ -110,20 +112,16 @@ def evidence_unlink(*, link: EvidenceLink, user) -> None:
         if link is None:  # already removed, by another click or another tab
             return
         if link.status == EvidenceLink.Status.LINKED:
-            passage = link.passage
-            others = [
-                other.passage
-                for other in EvidenceLink.objects.filter(
-                    score=current, status=EvidenceLink.Status.LINKED
-                )
+            others = list(
+                EvidenceLink.objects.filter(score=current, status=EvidenceLink.Status.LINKED)
                 .exclude(pk=link.pk)
                 .select_related("passage")
-            ]
+            )
             evidence, location = current.evidence, current.location
-            if passage.text not in {other.text for other in others}:
-                evidence = _without(evidence, passage.text, EVIDENCE_SEPARATOR)
-            if str(passage.location) not in {str(other.location) for other in others}:
-                location = _without(location, str(passage.location), LOCATION_SEPARATOR)
+            if link.passage.text not in {other.passage.text for other in others}:
+                evidence = _without(evidence, link.passage.text, EVIDENCE_SEPARATOR)
+            if link.location not in {other.location for other in others}:
+                location = _without(location, link.location, LOCATION_SEPARATOR)
             _save_quote(current, user, evidence=evidence, location=location)
         link.delete()
 

@@ -7,12 +7,19 @@ Definitions (the same in the summary page, the PDF report and the exports):
 - A section's coverage is achieved / possible points over its applicable scored
   principles and those of its sub-sections, as a percentage.
 - The overall index is the same ratio over the whole framework.
+- A section with unscored items is not "0 %": it is shown as "n of m scored", and its
+  coverage, over the scored items only, is marked as such.
 - Priority gaps: every principle below the top, lowest level first, then in document order.
+- Scored without evidence: scored above the lowest level (value 0, "Not addressed") with no
+  evidence quoted; a score of 0 needs no evidence, and "not applicable" none either.
+- Section labels: a section's title, carrying its parent's label where titles repeat
+  ("Substantive principles › Regional counter-terrorism strategies").
 """
 
 from dataclasses import dataclass, field
 
 TOP_GAPS = 5
+LABEL_SEPARATOR = " › "
 
 
 @dataclass(frozen=True)
@@ -48,11 +55,21 @@ class SectionResult:
     not_applicable: int = 0
     achieved: int = 0
     possible: int = 0
+    label: str = ""  # the title, with its parent's label where titles repeat
 
     @property
     def coverage(self) -> float | None:
         """Percentage of the possible score, or None when nothing applicable is scored."""
         return round(100 * self.achieved / self.possible, 1) if self.possible else None
+
+    @property
+    def unscored(self) -> int:
+        return self.total - self.scored
+
+    @property
+    def complete(self) -> bool:
+        """Every item is scored: the coverage describes the whole section."""
+        return self.scored == self.total
 
 
 @dataclass
@@ -106,8 +123,12 @@ def analyse(
     """
     by_id = {s.section_id: s for s in sections}
     ordered = sorted(sections, key=lambda s: s.order)
+    labels = section_labels(sections)
     results = {
-        s.section_id: SectionResult(s.section_id, s.title, _depth(s, by_id)) for s in ordered
+        s.section_id: SectionResult(
+            s.section_id, s.title, _depth(s, by_id), label=labels[s.section_id]
+        )
+        for s in ordered
     }
     overall = SectionResult(0, "", 0)
     section_order = {s.section_id: s.order for s in sections}
@@ -134,9 +155,7 @@ def analyse(
         sections=[results[s.section_id] for s in ordered],
         overall=overall,
         gaps=gaps,
-        no_evidence=[
-            i for i in in_order if i.scored and not i.not_applicable and not i.has_evidence
-        ],
+        no_evidence=[i for i in in_order if needs_evidence(i) and not i.has_evidence],
         unscored=[i for i in in_order if not i.scored],
     )
     if previous:
@@ -147,6 +166,37 @@ def analyse(
             change = Change(item, before, item.value)
             (analysis.improved if change.delta > 0 else analysis.declined).append(change)
     return analysis
+
+
+def needs_evidence(item: Item) -> bool:
+    """A score above the lowest level (0, "Not addressed") rests on evidence; a score of 0,
+    "not applicable" and no score at all need none."""
+    return item.value is not None and item.value > 0
+
+
+def section_labels(sections: list[SectionInfo]) -> dict[int, str]:
+    """Each section's label: its title, preceded by its parent's label when another section
+    of the set has the same title ("Substantive principles › Regional …")."""
+    by_id = {s.section_id: s for s in sections}
+    counts: dict[str, int] = {}
+    for s in sections:
+        counts[s.title] = counts.get(s.title, 0) + 1
+    labels: dict[int, str] = {}
+
+    def label(section_id: int, seen: frozenset = frozenset()) -> str:
+        if section_id not in labels:
+            section = by_id[section_id]
+            parent = section.parent_id
+            if counts[section.title] > 1 and parent in by_id and parent not in seen:
+                prefix = label(parent, seen | {section_id})
+                labels[section_id] = prefix + LABEL_SEPARATOR + section.title
+            else:
+                labels[section_id] = section.title
+        return labels[section_id]
+
+    for s in sections:
+        label(s.section_id)
+    return labels
 
 
 def _ancestry(section_id, by_id) -> list[int]:

@@ -243,6 +243,9 @@ class EvidenceLink(models.Model):
         "strategies.Passage", on_delete=models.PROTECT, related_name="evidence_links"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    # The location text the link added to the score, so that unlinking takes out exactly it
+    # (whatever the language or the passage's numbering is later).
+    location = models.CharField(_("location"), max_length=200, blank=True)
     from_suggestion = models.BooleanField(_("accepted from the suggestions"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -13,12 +13,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from . import selectors
+from . import gap_analysis, selectors
 from .models import Assessment
 
 # Bump when the template or CSS change, so cached reports are rendered again.
-REPORT_LAYOUT_VERSION = "1"
+REPORT_LAYOUT_VERSION = "2"
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 FONT_DIRS = ("/usr/share/fonts/",)
 
@@ -35,6 +37,9 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
     related = selectors.related_guidance([s.principle_id for s in scores])
     by_principle = {s.principle_id: s for s in scores}
     sections = {s.pk: s for s in assessment.framework.sections.all()}
+    labels = gap_analysis.section_labels(
+        [gap_analysis.SectionInfo(s.pk, s.parent_id, s.title, s.order) for s in sections.values()]
+    )
     strategy, framework = assessment.strategy, assessment.framework
 
     def guidance(principle_id):
@@ -55,7 +60,7 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
             "code": principle.code,
             "number": principle.number,
             "title": principle.title,
-            "section": sections[principle.section_id].title,
+            "section": labels[principle.section_id],
             "level": str(score.level) if score.level_id else "",
             "value": score.level.value if score.level_id else None,
             "not_applicable": bool(score.level_id and score.level.is_not_applicable),
@@ -76,6 +81,9 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
         observations.append(
             {
                 "principle": observation.principle.code if observation.principle_id else "",
+                "principle_title": (
+                    observation.principle.title if observation.principle_id else ""
+                ),
                 "author": observation.author.get_full_name() or observation.author.get_username(),
                 "date": observation.created_at.date().isoformat(),
                 "text": observation.text,
@@ -119,20 +127,28 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
             "scored": analysis.overall.scored,
             "total": analysis.overall.total,
             "not_applicable": analysis.overall.not_applicable,
+            "complete": analysis.overall.complete,
             "no_evidence": [i.code for i in analysis.no_evidence],
-            "unscored": [i.code for i in analysis.unscored],
+            "unscored": [
+                {"code": i.code, "title": i.title, "section": labels[i.section_id]}
+                for i in analysis.unscored
+            ],
         },
+        # Sections without an assessable item count nowhere and are not shown.
         "sections": [
             {
                 "title": s.title,
+                "label": s.label,
                 "depth": s.depth,
                 "scored": s.scored,
                 "total": s.total,
                 "achieved": s.achieved,
                 "possible": s.possible,
                 "coverage": s.coverage,
+                "complete": s.complete,
             }
             for s in analysis.sections
+            if s.total
         ],
         "gaps": gaps,
         "top_gaps": gaps[:5],
@@ -150,7 +166,7 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
                 "number": s.principle.number,
                 "title": s.principle.title,
                 "text": s.principle.text,
-                "section": sections[s.principle.section_id].title,
+                "section": labels[s.principle.section_id],
             }
             for s in scores
         ],
@@ -163,46 +179,121 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# The coverage chart's geometry, in SVG user units (CSS px). The label column, the bars and
+# the value column never overlap; rows grow with their label's lines.
+CHART_WIDTH = 640
+CHART_LABEL_END = 214  # labels end here (text-anchor="end")
+CHART_BAR_X, CHART_BAR_WIDTH = 226, 240
+CHART_VALUE_X = CHART_BAR_X + CHART_BAR_WIDTH + 10
+CHART_FONT_SIZE, CHART_LINE_HEIGHT = 10, 12
+CHART_LABEL_CHARS, CHART_LABEL_LINES = 36, 2
+CHART_BAR_HEIGHT, CHART_ROW_GAP = 14, 8
+CHART_AXIS_HEIGHT = 22
+
+
+def chart_value_text(section: dict) -> str:
+    """What the chart says beside a section's bar: its coverage when every item is scored;
+    "n of m scored" when some are not, with the coverage over the scored ones marked (*)."""
+    scored = ngettext(
+        "%(scored)d of %(total)d scored", "%(scored)d of %(total)d scored", section["total"]
+    ) % {"scored": section["scored"], "total": section["total"]}
+    if section["coverage"] is None:
+        return scored if section["scored"] < section["total"] else _("not applicable")
+    percent = f"{section['coverage']:g} %"
+    if section["complete"]:
+        return percent
+    return _("%(percent)s* · %(scored)s") % {"percent": percent, "scored": scored}
+
+
+def wrap_label(text: str, width: int = CHART_LABEL_CHARS, lines: int = CHART_LABEL_LINES):
+    """Split a label into at most `lines` lines of about `width` characters, at spaces;
+    what does not fit ends with an ellipsis."""
+    words, out, current = text.split(), [], ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width or not current:
+            current = candidate
+        else:
+            out.append(current)
+            current = word
+    out.append(current)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in out]
+
+
 def coverage_chart_svg(sections: list[dict]) -> str:
-    """A horizontal bar chart of coverage by top-level section, as inline SVG."""
+    """A horizontal bar chart of coverage by top-level section, as inline SVG.
+
+    A section with unscored items is never drawn as 0 %: with nothing scored it gets no bar
+    and says "0 of m scored"; partly scored, its bar is the coverage over the scored items,
+    marked with * and "n of m scored".
+    """
     rows = [s for s in sections if s["depth"] == 0]
-    bar_x, bar_width, row_height = 190, 300, 26
-    height = row_height * len(rows) + 30
+    layout, y = [], 4
+    for row in rows:
+        lines = wrap_label(row["title"])
+        height = max(CHART_BAR_HEIGHT, CHART_LINE_HEIGHT * len(lines)) + CHART_ROW_GAP
+        layout.append((row, lines, y, height))
+        y += height
+    plot_bottom = y
+    height = plot_bottom + CHART_AXIS_HEIGHT
+    title = _xml_escape(_("Coverage by section"))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" '
-        f'viewBox="0 0 520 {height}" role="img" aria-label="Coverage by section">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{title}">'
     ]
     for tick in (0, 25, 50, 75, 100):
-        x = bar_x + bar_width * tick / 100
+        x = CHART_BAR_X + CHART_BAR_WIDTH * tick / 100
         parts.append(
-            f'<line x1="{x}" y1="0" x2="{x}" y2="{height - 20}" stroke="#c8ced6" '
+            f'<line x1="{x:g}" y1="0" x2="{x:g}" y2="{plot_bottom}" stroke="#c8ced6" '
             'stroke-width="0.5"/>'
-            f'<text x="{x}" y="{height - 6}" font-size="9" text-anchor="middle">{tick} %</text>'
+            f'<text class="tick" x="{x:g}" y="{height - 6}" font-size="9" '
+            f'text-anchor="middle">{tick} %</text>'
         )
-    for i, row in enumerate(rows):
-        y = i * row_height + 4
-        coverage = row["coverage"] or 0
-        label = _xml_escape(row["title"][:34])
+    for row, lines, top, row_height in layout:
+        middle = top + row_height / 2
+        first = middle - CHART_LINE_HEIGHT * (len(lines) - 1) / 2 + CHART_FONT_SIZE * 0.35
+        for k, line in enumerate(lines):
+            parts.append(
+                f'<text class="label" x="{CHART_LABEL_END}" '
+                f'y="{first + k * CHART_LINE_HEIGHT:g}" font-size="{CHART_FONT_SIZE}" '
+                f'text-anchor="end">{_xml_escape(line)}</text>'
+            )
+        if row["coverage"] is not None:
+            width = CHART_BAR_WIDTH * row["coverage"] / 100
+            parts.append(
+                f'<rect x="{CHART_BAR_X}" y="{middle - CHART_BAR_HEIGHT / 2:g}" '
+                f'width="{width:.1f}" height="{CHART_BAR_HEIGHT}" '
+                f'fill="{"#0b5cad" if row["complete"] else "#6f9fd0"}"/>'
+            )
         parts.append(
-            f'<text x="{bar_x - 8}" y="{y + 14}" font-size="10" text-anchor="end">{label}</text>'
-            f'<rect x="{bar_x}" y="{y}" width="{bar_width * coverage / 100:.1f}" height="18" '
-            'fill="#0b5cad"/>'
-            f'<text x="{bar_x + bar_width * coverage / 100 + 4:.1f}" y="{y + 14}" '
-            f'font-size="10">{"—" if row["coverage"] is None else f"{coverage:g} %"}</text>'
+            f'<text class="value" x="{CHART_VALUE_X}" y="{middle + CHART_FONT_SIZE * 0.35:g}" '
+            f'font-size="{CHART_FONT_SIZE}">{_xml_escape(chart_value_text(row))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def report_html(content: dict, *, language: str = "en") -> str:
     with translation.override(language):
         return render_to_string(
             "reports/gap_report.html",
-            {"c": content, "chart": coverage_chart_svg(content["sections"])},
+            {
+                "c": content,
+                "chart": coverage_chart_svg(content["sections"]),
+                # Some coverage is over the scored items only: the note explains the *.
+                "partial": any(
+                    not s["complete"] and s["coverage"] is not None for s in content["sections"]
+                ),
+            },
         )
 
 

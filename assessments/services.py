@@ -267,6 +267,7 @@ def assessment_reopen(*, assessment: Assessment, user) -> Assessment:
             score_id=new_scores[link.score.principle_id],
             passage_id=link.passage_id,
             status=link.status,
+            location=link.location,
             from_suggestion=link.from_suggestion,
             created_by_id=link.created_by_id,
         )

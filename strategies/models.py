@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -203,6 +204,15 @@ class Passage(models.Model):
     heading = models.CharField(
         _("heading"), max_length=500, blank=True, help_text=_("The nearest heading above.")
     )
+    number_label = models.CharField(
+        _("number in the document"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            'How the document numbers this paragraph ("¶ 3", "§ 3", "Article 3"); empty when '
+            "the document does not number its paragraphs."
+        ),
+    )
     text = models.TextField(_("text"))
     terms = models.TextField(
         _("index terms"), blank=True, help_text=_("Stemmed words, for ranking suggestions.")
@@ -226,10 +236,11 @@ class Passage(models.Model):
 
     @property
     def location(self) -> str:
-        """Where the passage is, as an assessor cites it: "p. 12, ¶ 45"."""
+        """Where the passage is, as an assessor cites it: by the document's own paragraph
+        number where it has one ("p. 12, ¶ 3", "Article 3"), else by the reader's count,
+        which says so ("p. 12, passage 45")."""
+        counted = gettext("passage %(position)s") % {"position": self.position}
+        where = self.number_label or counted
         if self.page:
-            return _("p. %(page)s, ¶ %(position)s") % {
-                "page": self.page,
-                "position": self.position,
-            }
-        return _("¶ %(position)s") % {"position": self.position}
+            return gettext("p. %(page)s, %(where)s") % {"page": self.page, "where": where}
+        return where

@@ -154,6 +154,7 @@ def document_extract(*, document_id: int) -> StrategyDocument:
                     page=passage.page,
                     kind=passage.kind,
                     heading=passage.heading,
+                    number_label=passage.number_label,
                     text=passage.text,
                     terms=ranking.passage_terms(passage.text, passage.heading),
                 )

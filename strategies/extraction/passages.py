@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .errors import UnreadableDocument
 from .formats import DOCX, PDF, TEXT, decode_text
+from .numbering import paragraph_labels
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -31,6 +32,7 @@ class ExtractedPassage:
     text: str
     page: int | None = None
     heading: str = ""
+    number_label: str = ""  # the document's own paragraph number, as cited
 
 
 @dataclass
@@ -58,6 +60,11 @@ def extract_passages(data: bytes, fmt: str) -> Extraction:
     else:
         raise UnreadableDocument(_("Unknown document format %(format)s.") % {"format": fmt})
     passages = _with_headings([p for block in blocks for p in _split_long(block)])
+    paragraphs = [p for p in passages if p.kind == PARAGRAPH]
+    for passage, label in zip(
+        paragraphs, paragraph_labels([p.text for p in paragraphs]), strict=True
+    ):
+        passage.number_label = label
     if sum(len(p.text) for p in passages if p.kind == PARAGRAPH) < 50:
         if fmt == PDF:
             raise UnreadableDocument(

@@ -85,7 +85,7 @@ def finalize(assessment, assessor, reviewer):
 
 def test_linking_a_passage_to_two_principles_from_the_reader(client, world, assessor):
     passage = world.passage(VICTIMS_TEXT)
-    assert str(passage.location) == "p. 1, ¶ 5"
+    assert str(passage.location) == "p. 1, passage 5"
     client.force_login(assessor)
     response = client.post(
         url("evidence-link", world.assessment),
@@ -105,11 +105,14 @@ def test_linking_a_passage_to_two_principles_from_the_reader(client, world, asse
     for score in (world.victims, world.justice):
         saved = world.score(score)
         assert saved.evidence == passage.text
-        assert saved.location == "p. 1, ¶ 5"
+        assert saved.location == "p. 1, passage 5"
         assert saved.version == 1 and saved.updated_by == assessor
         change = ScoreChange.objects.get(score=score)
         assert change.version == 1 and change.changed_by == assessor
-        assert change.changes == {"evidence": ["", passage.text], "location": ["", "p. 1, ¶ 5"]}
+        assert change.changes == {
+            "evidence": ["", passage.text],
+            "location": ["", "p. 1, passage 5"],
+        }
 
     reader = client.get(url("reader", world.assessment)).content.decode()
     shown = article(reader, passage)
@@ -121,7 +124,7 @@ def test_linking_a_passage_to_two_principles_from_the_reader(client, world, asse
     checklist = client.get(url("checklist", world.assessment)).content.decode()
     for score in (world.victims, world.justice):
         linked = between(panel(checklist, score), "Linked passages", "</ul>")
-        assert f"#passage-{passage.pk}" in linked and "p. 1, ¶ 5" in linked
+        assert f"#passage-{passage.pk}" in linked and "p. 1, passage 5" in linked
         assert VICTIMS_PHRASE in linked
     assert "Linked passages" not in panel(checklist, world.financing)
 
@@ -135,7 +138,7 @@ def test_the_reader_says_what_was_linked(client, world, assessor):
         follow=True,
     )
     code = world.financing.principle.code
-    assert f"p. 2, ¶ 8 linked as evidence for {code}." in response.content.decode()
+    assert f"p. 2, passage 8 linked as evidence for {code}." in response.content.decode()
 
 
 def test_a_passages_link_form_lists_the_principles_and_marks_the_linked_ones(
@@ -183,7 +186,7 @@ def test_linking_twice_adds_the_text_and_the_link_once(client, world, assessor):
     )
     assert EvidenceLink.objects.get(score=world.victims) == again
     saved = world.score(world.victims)
-    assert saved.evidence == passage.text and saved.location == "p. 1, ¶ 5"
+    assert saved.evidence == passage.text and saved.location == "p. 1, passage 5"
     assert saved.version == 1
     assert ScoreChange.objects.filter(score=world.victims).count() == 1
 
@@ -194,7 +197,7 @@ def test_linking_appends_to_what_the_assessor_typed(world, assessor):
     evidence_link(score=world.victims, passage=passage, user=assessor)
     saved = world.score(world.victims)
     assert saved.evidence == f"Victims Act, article 4.\n\n{passage.text}"
-    assert saved.location == "Act, art. 4; p. 1, ¶ 5"
+    assert saved.location == "Act, art. 4; p. 1, passage 5"
     assert saved.version == 2
 
 
@@ -213,7 +216,7 @@ def test_a_quote_shared_by_two_identical_passages_stays_while_one_is_linked(worl
 
 
 def test_a_location_shared_by_two_passages_stays_while_one_is_linked(world, assessor):
-    """A main text and its annex can both have a "¶ 1": unlinking one keeps the other's."""
+    """A main text and its annex can both have a "passage 1": unlinking one keeps the other's."""
     first_annex, _created = upload(
         world.assessment.strategy,
         assessor,
@@ -232,13 +235,13 @@ def test_a_location_shared_by_two_passages_stays_while_one_is_linked(world, asse
         first_annex.passages.get(kind="paragraph"),
         second_annex.passages.get(kind="paragraph"),
     )
-    assert str(one.location) == str(two.location) == "¶ 2"
+    assert str(one.location) == str(two.location) == "passage 2"
     link = evidence_link(score=world.victims, passage=one, user=assessor)
     evidence_link(score=world.victims, passage=two, user=assessor)
-    assert world.score(world.victims).location == "¶ 2"  # written once
+    assert world.score(world.victims).location == "passage 2"  # written once
     evidence_unlink(link=link, user=assessor)
     saved = world.score(world.victims)
-    assert saved.location == "¶ 2"
+    assert saved.location == "passage 2"
     assert saved.evidence == two.text
 
 
@@ -266,14 +269,14 @@ def test_unlinking_removes_exactly_that_passage_and_keeps_the_typed_text(client,
     assert list(EvidenceLink.objects.filter(score=world.victims)) == [kept]
     saved = world.score(world.victims)
     assert saved.evidence == f"Victims Act, article 4.\n\n{memorial.text}"
-    assert saved.location == "Act, art. 4; p. 1, ¶ 6"
+    assert saved.location == "Act, art. 4; p. 1, passage 6"
     assert saved.version == version + 1
     assert ScoreChange.objects.get(score=world.victims, version=saved.version).changes == {
         "evidence": [
             f"Victims Act, article 4.\n\n{victims.text}\n\n{memorial.text}",
             saved.evidence,
         ],
-        "location": ["Act, art. 4; p. 1, ¶ 5; p. 1, ¶ 6", saved.location],
+        "location": ["Act, art. 4; p. 1, passage 5; p. 1, passage 6", saved.location],
     }
 
 
@@ -281,7 +284,7 @@ def test_unlinking_leaves_a_quote_the_assessor_edited(world, assessor):
     passage = world.passage(VICTIMS_TEXT)
     link = evidence_link(score=world.victims, passage=passage, user=assessor)
     edited = passage.text.replace("The Government", "Government")
-    type_evidence(world.victims, assessor, edited, "p. 1, ¶ 5")
+    type_evidence(world.victims, assessor, edited, "p. 1, passage 5")
     evidence_unlink(link=link, user=assessor)
     saved = world.score(world.victims)
     assert not EvidenceLink.objects.filter(score=world.victims).exists()
@@ -356,10 +359,12 @@ def test_accepting_a_suggestion_answers_the_checklist_script(client, world, asse
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "saved"
-    assert body["message"] == f"p. 1, ¶ 5 linked as evidence for {world.victims.principle.code}."
+    assert (
+        body["message"] == f"p. 1, passage 5 linked as evidence for {world.victims.principle.code}."
+    )
     assert body["score"]["version"] == 1
     assert body["score"]["evidence"] == passage.text
-    assert body["score"]["location"] == "p. 1, ¶ 5"
+    assert body["score"]["location"] == "p. 1, passage 5"
     assert body["progress"]["total"] == 10
     fresh = body["panel"]
     assert fresh.startswith('<div class="evidence-panel" id="evidence-')
@@ -478,7 +483,7 @@ def test_the_coverage_map_separates_principles_and_lists_unmapped_paragraphs(
     with_evidence = between(html, 'id="with-evidence"', "</section>")
     without = between(html, 'id="without-evidence"', "</section>")
     unmapped = between(html, 'id="unmapped"', "</section>")
-    assert f"#passage-{victims.pk}" in with_evidence and "p. 1, ¶ 5" in with_evidence
+    assert f"#passage-{victims.pk}" in with_evidence and "p. 1, passage 5" in with_evidence
     assert "quoted evidence, no linked passage" in with_evidence
     for score in (world.victims, world.youth):
         assert f'#item-{score.principle.code}"' in with_evidence
@@ -816,7 +821,7 @@ def test_reopening_carries_the_links_and_dismissals_into_the_new_revision(
     ]
     assert links(revision) == links(world.assessment) == expected
     new_score = revision.scores.get(principle=world.victims.principle)
-    assert new_score.evidence == victims.text and new_score.location == "p. 1, ¶ 5"
+    assert new_score.evidence == victims.text and new_score.location == "p. 1, passage 5"
 
     client.force_login(assessor)
     html = client.get(url("checklist", revision)).content.decode()

@@ -76,7 +76,7 @@ def test_suggestions_rank_the_principles_paragraph_first(world, assessor):
         "kind": "paragraph",
         "heading": "Victims of Terrorism",
         "text": victims.text,
-        "location": "p. 1, ¶ 5",
+        "location": "p. 1, passage 5",
     }
     assert found[1]["passage"]["id"] == world.passage(MEMORIAL_TEXT).pk
     relevance = [entry["relevance"] for entry in found]
@@ -98,7 +98,7 @@ def test_linking_fills_the_score_and_leaves_the_suggestions(world, assessor):
         "score": world.victims.pk,
         "principle": world.victims.principle.code,
         "passage": victims.pk,
-        "location": "p. 1, ¶ 5",
+        "location": "p. 1, passage 5",
         "status": "linked",
         "from_suggestion": True,
     }
@@ -107,7 +107,7 @@ def test_linking_fills_the_score_and_leaves_the_suggestions(world, assessor):
     assert EvidenceLink.objects.count() == 1
     score = client.get(f"/api/v1/assessments/{world.assessment.pk}/scores/{world.victims.pk}/")
     assert score.json()["evidence"] == victims.text
-    assert score.json()["location"] == "p. 1, ¶ 5" and score.json()["version"] == 1
+    assert score.json()["location"] == "p. 1, passage 5" and score.json()["version"] == 1
     listed = client.get(evidence_url(world.assessment), {"status": "linked"}).json()
     assert [link["id"] for link in listed["results"]] == [created["id"]]
     assert victims.pk not in suggested(client, world, world.victims, limit=20)

@@ -74,7 +74,7 @@ def test_accept_and_dismiss_suggestions_in_the_checklist(
     expect(item.locator(".linked-passages")).to_contain_text("Survivors and bereaved")
     expect(item.get_by_label("Justification")).to_have_value("Victims get a case manager.")
     expect(item.get_by_label("Evidence (quoted from the strategy)")).to_have_value(VICTIMS)
-    expect(item.get_by_label("Location (page, section)")).to_have_value("¶ 2")
+    expect(item.get_by_label("Location (page, section)")).to_have_value("passage 2")
 
     # The form holds the new version: the next autosave goes through, no conflict.
     item.get_by_label("Justification").fill("Victims get a case manager within 72 hours.")

@@ -190,7 +190,7 @@ def test_a_text_file_is_read_into_passages_without_pages(upload, strategy):
     document = StrategyDocument.objects.get(strategy=strategy)
     assert (document.status, document.format, document.page_count) == (D.READY, "txt", None)
     assert passages_of(document) == documents.text_passages()
-    assert document.passages.get(text=documents.MALTESE_SENTENCE).location.startswith("¶ ")
+    assert document.passages.get(text=documents.MALTESE_SENTENCE).location.startswith("passage ")
     assert all(p.terms for p in document.passages.all())
 
 
@@ -402,7 +402,7 @@ def test_api_upload_then_status_passage_count_and_passages_in_order(
     results = passages["results"]
     assert [(p["page"], p["kind"], p["heading"], p["text"]) for p in results] == expected
     assert [p["position"] for p in results] == list(range(1, len(expected) + 1))
-    assert results[1]["location"] == "p. 1, ¶ 2"
+    assert results[1]["location"] == "p. 1, passage 2"
     assert {p["document"] for p in results} == {created["id"]}
 
 
