@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so that the page it answers with passes through the others (headers).
+    "ctframework.middleware.ProjectNotFoundPage",
 ]
 
 ROOT_URLCONF = "ctframework.urls"

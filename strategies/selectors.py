@@ -3,10 +3,17 @@
 import re
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from assessments import permissions
 
@@ -25,7 +32,7 @@ def index_for_search(passages: QuerySet[Passage]) -> None:
 def matching_passages(passages: QuerySet[Passage], query: str) -> QuerySet[Passage]:
     """The passages that match every word of `query` (PostgreSQL: English full-text search
     over the stored vectors, best first; SQLite: each word as a substring, in order)."""
-    query = query.replace("\x00", " ").strip()[:200]  # PostgreSQL refuses NUL in text
+    query = _clean(query)  # PostgreSQL refuses NUL in text
     if not re.search(r"\w", query):
         return passages.none()
     if connection.vendor == "postgresql":
@@ -43,13 +50,56 @@ def matching_passages(passages: QuerySet[Passage], query: str) -> QuerySet[Passa
 
 
 def search_passages(user, query: str, *, strategy=None) -> list[Passage]:
-    """Passages of the strategies `user` may see that match `query`, best first."""
+    """Passages of the strategies `user` may see that match `query`, best first; each with
+    `.excerpt`, safe HTML of the text around the match with the matched words in <mark>."""
     passages = permissions.visible_passages(user).select_related(
         "document", "strategy__jurisdiction"
     )
     if strategy is not None:
         passages = passages.filter(strategy=strategy)
-    return list(matching_passages(passages, query)[:SEARCH_LIMIT])
+    found = matching_passages(passages, query)
+    if connection.vendor == "postgresql":
+        search = SearchQuery(_clean(query), search_type="websearch", config=SEARCH_CONFIG)
+        found = found.annotate(
+            headline=SearchHeadline(
+                "text",
+                search,
+                config=SEARCH_CONFIG,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_STOP,
+                max_words=60,
+                min_words=25,
+            )
+        )
+    results = list(found[:SEARCH_LIMIT])
+    for passage in results:
+        passage.excerpt = highlighted(getattr(passage, "headline", None), passage.text, query)
+    return results
+
+
+# Marks PostgreSQL puts around matched words: control characters that no text contains,
+# turned into <mark> only after the text is escaped (the text itself is never trusted HTML).
+_MARK_START, _MARK_STOP = "\x02", "\x03"
+
+
+def highlighted(headline: str | None, text: str, query: str) -> str:
+    """Safe HTML: the headline PostgreSQL marked, or (SQLite) the text's first 60 words
+    with the query's words marked."""
+    if headline is None:
+        words = [re.escape(w) for w in re.findall(r"\w+", query)]
+        excerpt = " ".join(text.split()[:60])
+        if words:
+            pattern = re.compile("(" + "|".join(words) + ")", re.IGNORECASE)
+            excerpt = pattern.sub(lambda m: _MARK_START + m.group(1) + _MARK_STOP, excerpt)
+        headline = excerpt
+    safe = escape(headline.replace("\x00", ""))
+    return mark_safe(  # noqa: S308 (escaped above; only our own marks become tags)
+        safe.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    )
+
+
+def _clean(query: str) -> str:
+    return query.replace("\x00", " ").strip()[:200]
 
 
 def reader_page(
