@@ -27,6 +27,7 @@ class Checklist:
     total: int
     scored: int
     tags: list
+    first_unscored: str = ""  # the code of the first item not scored yet, if any
 
 
 def assessment_scores(assessment: Assessment):
@@ -89,6 +90,16 @@ def checklist(assessment: Assessment, *, unscored_only: bool = False, tag: str =
         total=len(scores),
         scored=sum(score.is_scored for score in scores),
         tags=sorted(tags.values(), key=lambda t: t.name),
+        # In the page's order: section by section.
+        first_unscored=next(
+            (
+                score.principle.code
+                for entry in by_id.values()
+                for score in entry.items
+                if not score.is_scored
+            ),
+            "",
+        ),
     )
 
 

@@ -217,6 +217,9 @@
     }
     updateProgress(body.progress);
     const fresh = document.createRange().createContextualFragment(body.panel).firstElementChild;
+    const wasOpen = panel.querySelector("details[data-suggestions]")?.open;
+    const suggestions = fresh.querySelector("details[data-suggestions]");
+    if (wasOpen && suggestions) suggestions.open = true;
     panel.replaceWith(fresh);
     bindEvidence(fresh);
     fresh.querySelector(".evidence-status").textContent = body.message;
@@ -231,6 +234,37 @@
     }
   }
   bindEvidence(document);
+
+  // Autosave makes each item's Save button one tab stop too many; it stays for the mouse
+  // and for pages without this script.
+  for (const button of document.querySelectorAll("[data-save-button]")) button.tabIndex = -1;
+
+  // "Next unscored item" (and the N key, outside a field): the first item after the one in
+  // view (or focused) that has no level yet, its heading focused.
+  const next = document.getElementById("next-unscored");
+  function goToNextUnscored(event) {
+    const items = [...document.querySelectorAll("article.item:not(.is-scored):not(.is-not-assessable)")];
+    if (!items.length) return;
+    event.preventDefault();
+    const current = document.activeElement?.closest("article.item");
+    const after = current
+      ? items.find((item) => current.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING)
+      : items.find((item) => item.getBoundingClientRect().top > 1);
+    const target = after || items[0];
+    const heading = target.querySelector("h3");
+    history.replaceState(null, "", `#${target.id}`);
+    target.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  }
+  if (next) {
+    next.addEventListener("click", goToNextUnscored);
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target.closest("input, textarea, select, [contenteditable]");
+      if (event.key.toLowerCase() === "n" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        goToNextUnscored(event);
+      }
+    });
+  }
 
   // Warn before leaving with edits that are not saved yet.
   window.addEventListener("beforeunload", (event) => {

@@ -63,6 +63,8 @@ def test_accept_and_dismiss_suggestions_in_the_checklist(
     open_signed_in(page, client, assessor, live_server, "assessments:checklist", assessment)
 
     item = page.locator(f"#item-{victims.principle.code}")
+    # The suggestions are folded away (their buttons are no tab stops until opened).
+    item.locator("details[data-suggestions] > summary").click()
     suggestion = item.locator(".suggestion").first
     expect(suggestion).to_contain_text("Survivors and bereaved families")
 
@@ -138,6 +140,7 @@ def test_typing_while_a_link_is_made_is_kept_and_offered_as_a_choice(
         }"""
     )
     item = page.locator(f"#item-{victims.principle.code}")
+    item.locator("details[data-suggestions] > summary").click()
     item.locator(".suggestion").first.get_by_role("button", name="Use as evidence").click()
     item.get_by_label("Justification").fill("Typed while the link was on its way.")
     expect(item.locator(".linked-passages")).to_contain_text("Survivors and bereaved")
