@@ -73,7 +73,8 @@ OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll('body *')].filter((el) => {
     const box = el.getBoundingClientRect();
-    return box.width > 0 && (box.right > width + 1 || box.left < -1) && !el.closest(".table-scroll, .skip-link, .visually-hidden");
+    const outside = box.right > width + 1 || box.left < -1;
+    return box.width > 0 && outside && !el.closest(".table-scroll, .skip-link, .visually-hidden");
   }).map((el) => `${el.tagName.toLowerCase()}.${el.className}`).slice(0, 5);
   return {scroll: document.documentElement.scrollWidth, width, wide};
 }"""
