@@ -71,7 +71,7 @@ class AssessmentForm(forms.ModelForm):
         self.fields["assessors"].help_text = _("Leave empty to assign yourself.")
         self.fields["reviewer"].queryset = permissions.users_holding(roles.REVIEWER, jurisdiction)
         self.fields["partners"].required = False
-        self.fields["partners"].widget.attrs["size"] = 8
+        self.fields["partners"].widget.attrs.update({"size": 8, "data-filterable": ""})
 
 
 class ObservationForm(forms.Form):

@@ -12,6 +12,9 @@ from ..forms import AssessmentForm, ObservationForm
 from ..models import Assessment
 from ..services import assessment_create, assessment_reopen, assessment_transition, observation_add
 
+# Moves that only a reopen (a new revision) can undo: the page asks for confirmation first.
+IRREVERSIBLE = {Assessment.Status.FINALIZED}
+
 
 @require_safe
 def assessment_list(request):
@@ -101,6 +104,21 @@ def assessment_detail(request, pk: int):
 def assessment_transition_view(request, pk: int):
     assessment = permissions.get_assessment_for_user(request.user, pk)
     to_status = request.POST.get("to", "")
+    if (
+        to_status in IRREVERSIBLE
+        and request.POST.get("confirmed") != "1"
+        and to_status in permissions.allowed_transitions(request.user, assessment)
+    ):
+        # Only a reopen, as a new revision, undoes this: ask first (no script needed).
+        return render(
+            request,
+            "assessments/confirm_transition.html",
+            {
+                "assessment": assessment,
+                "to": to_status,
+                "label": Assessment.Status(to_status).label,
+            },
+        )
     try:
         assessment_transition(
             assessment=assessment,

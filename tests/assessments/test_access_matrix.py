@@ -1272,7 +1272,10 @@ def test_partner_sees_scores_but_not_the_annex_history_or_audit_trail(
     )
     assert Observation.objects.filter(assessment=assessment).count() == 1
     client.force_login(reviewer)
-    client.post(reverse("assessments:transition", args=[assessment.pk]), {"to": FINALIZED})
+    client.post(
+        reverse("assessments:transition", args=[assessment.pk]),
+        {"to": FINALIZED, "confirmed": "1"},
+    )
     client.force_login(ministry_kenya)
     detail = client.get(reverse("assessments:detail", args=[assessment.pk]))
     checklist = client.get(reverse("assessments:checklist", args=[assessment.pk]))
@@ -1445,7 +1448,10 @@ def test_partner_report_does_not_carry_the_jurisdictions_annex(
     )
     assert Observation.objects.filter(assessment=assessment).exists()
     client.force_login(reviewer)
-    client.post(reverse("assessments:transition", args=[assessment.pk]), {"to": FINALIZED})
+    client.post(
+        reverse("assessments:transition", args=[assessment.pk]),
+        {"to": FINALIZED, "confirmed": "1"},
+    )
 
     client.force_login(ministry_kenya)
     detail = client.get(reverse("assessments:detail", args=[assessment.pk]))

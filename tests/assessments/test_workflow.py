@@ -170,8 +170,40 @@ def test_workflow_buttons_follow_the_rules(client, assessment, assessor, reviewe
     page = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
     assert "Move to" not in page
     response = client.post(
-        reverse("assessments:transition", args=[assessment.pk]), {"to": S.FINALIZED}, follow=True
+        reverse("assessments:transition", args=[assessment.pk]),
+        {"to": S.FINALIZED, "confirmed": "1"},
+        follow=True,
     )
     assert "You cannot move this assessment" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.status == S.IN_REVIEW
+
+
+def test_finalizing_asks_for_confirmation_first(client, assessment, assessor, reviewer):
+    assessment_transition(assessment=assessment, user=assessor, to_status=S.IN_REVIEW)
+    client.force_login(reviewer)
+    url = reverse("assessments:transition", args=[assessment.pk])
+    asked = client.post(url, {"to": S.FINALIZED})
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "Only a reopen, which starts a new revision" in html
+    assert 'name="confirmed" value="1"' in html and "Yes, move to “Finalized”" in html
+    assessment.refresh_from_db()
+    assert assessment.status == S.IN_REVIEW  # nothing happened yet
+    done = client.post(url, {"to": S.FINALIZED, "confirmed": "1"})
+    assert done.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == S.FINALIZED
+    # A move a reopen is not needed to undo goes at once.
+    other = make_assessment(
+        jurisdiction=assessment.jurisdiction, assessors=[assessor], reviewer=reviewer
+    )
+    assessment_transition(assessment=other, user=assessor, to_status=S.IN_REVIEW)
+    assert (
+        client.post(
+            reverse("assessments:transition", args=[other.pk]), {"to": S.SHARED}
+        ).status_code
+        == 302
+    )
+    other.refresh_from_db()
+    assert other.status == S.SHARED
