@@ -6,25 +6,32 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     CTF_VAR_DIR=/app/var
 
-# WeasyPrint's libraries and the fonts the PDF reports use (never fetched at run time).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-noto-core fonts-dejavu-core \
+WORKDIR /app
+# The Debian packages tagged `image` in system-packages.txt, the list `make run` and `make test`
+# read too: WeasyPrint's libraries and the fonts the PDF reports use (never fetched at run
+# time), gettext for the translation catalogues, Tesseract and OCRmyPDF.
+COPY system-packages.txt ./
+COPY scripts/system-packages.sh scripts/
+RUN packages="$(scripts/system-packages.sh --list image)" \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends $packages \
     && rm -rf /var/lib/apt/lists/*
 
-WORKDIR /app
+# Every package of pyproject.toml's [tool.setuptools.packages.find] before `pip install .`.
 COPY pyproject.toml README.md ./
 COPY ctframework ctframework
+COPY accounts accounts
 COPY principles principles
 COPY strategies strategies
 COPY assessments assessments
 RUN pip install .
 COPY . .
+# The translation catalogues are compiled (once there is a locale/ directory), then
 # collectstatic runs under the production storage (hashed names); the key is for this step only.
-RUN CTF_ENV=production ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    python manage.py collectstatic --noinput \
+RUN export CTF_ENV=production ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+       SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    && if [ -d locale ]; then python manage.py compilemessages --ignore .venv --ignore var; fi \
+    && python manage.py collectstatic --noinput \
     && useradd --system --home /app ctf && mkdir -p /app/var && chown -R ctf /app/var
 USER ctf
 

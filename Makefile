@@ -10,9 +10,16 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ctframework
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ctf_bench
 
-.PHONY: run test test-postgres test-sqlite lint format bench fixtures worker clean
+# The Debian packages of system-packages.txt, installed when missing (as root, or with sudo
+# without a password; otherwise it prints the apt-get command to run) by their tags.
+SYSTEM_PACKAGES := scripts/system-packages.sh
 
+.PHONY: run test test-postgres test-sqlite lint format bench fixtures worker clean \
+	system-packages-run system-packages-test
+
+# Debian's python3 makes no venv without python3-venv (no ensurepip): install it first.
 $(BIN)/python:
+	$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(SYSTEM_PACKAGES) --for '$(strip make $(MAKECMDGOALS))' venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -21,20 +28,30 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 ## run: the embedded default (SQLite, Celery eager), fixtures and demo users, at http://127.0.0.1:8000
-run: $(VENV)/.installed
+run: system-packages-run $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata $(FIXTURES)
 	$(MANAGE) create_demo_users
 	$(MANAGE) runserver 127.0.0.1:8000
 
-## test: lint, then the whole suite on PostgreSQL + Redis, then the core tests on SQLite
-test: lint test-postgres test-sqlite
+# What rendering the PDF reports needs (fonts, WeasyPrint's libraries); nothing else.
+system-packages-run:
+	$(SYSTEM_PACKAGES) --for 'make run' pdf
 
-test-postgres: $(VENV)/.installed
+## test: every package of system-packages.txt and PostgreSQL + Redis started, lint, then the
+## whole suite on PostgreSQL + Redis, then the core tests on SQLite
+test: system-packages-test lint test-postgres test-sqlite
+
+# Every package; PostgreSQL and Redis installed and started only when the tests use this machine's.
+system-packages-test:
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' TEST_BROKER_URL='$(TEST_BROKER_URL)' \
+		$(SYSTEM_PACKAGES) --for 'make test' all
+
+test-postgres: system-packages-test $(VENV)/.installed
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/python tests/check_services.py
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(BIN)/pytest
 
-test-sqlite: $(VENV)/.installed
+test-sqlite: system-packages-test $(VENV)/.installed
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL CTF_VAR_DIR=$(CURDIR)/var/test-sqlite \
 		$(BIN)/pytest -m core -p no:cacheprovider -q
 
