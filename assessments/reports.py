@@ -20,7 +20,7 @@ from . import gap_analysis, selectors
 from .models import Assessment
 
 # Bump when the template or CSS change, so cached reports are rendered again.
-REPORT_LAYOUT_VERSION = "2"
+REPORT_LAYOUT_VERSION = "3"
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 FONT_DIRS = ("/usr/share/fonts/",)
 
@@ -185,9 +185,9 @@ CHART_WIDTH = 640
 CHART_LABEL_END = 214  # labels end here (text-anchor="end")
 CHART_BAR_X, CHART_BAR_WIDTH = 226, 240
 CHART_VALUE_X = CHART_BAR_X + CHART_BAR_WIDTH + 10
-CHART_FONT_SIZE, CHART_LINE_HEIGHT = 10, 12
-CHART_LABEL_CHARS, CHART_LABEL_LINES = 36, 2
-CHART_BAR_HEIGHT, CHART_ROW_GAP = 14, 8
+CHART_FONT_SIZE, CHART_LINE_HEIGHT = 11, 14
+CHART_LABEL_CHARS, CHART_LABEL_LINES = 34, 2
+CHART_BAR_HEIGHT, CHART_ROW_GAP = 16, 8
 CHART_AXIS_HEIGHT = 22
 
 

@@ -69,7 +69,9 @@ def report_download(request, report_id):
 def export(request, pk: int, fmt: str):
     assessment = permissions.get_assessment_for_user(request.user, pk)
     body, content_type, extension = exports.EXPORTERS[fmt](
-        assessment, name_editors=permissions.can_see_history(request.user, assessment)
+        assessment,
+        name_editors=permissions.can_see_history(request.user, assessment),
+        with_observations=permissions.can_see_observations(request.user, assessment),
     )
     response = HttpResponse(body, content_type=content_type)
     name = f"{assessment.strategy.jurisdiction.code.lower()}-assessment-{assessment.pk}"

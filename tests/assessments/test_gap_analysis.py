@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments.gap_analysis import Item, SectionInfo, analyse
+from assessments.gap_analysis import Item, SectionInfo, analyse, section_labels
 
 pytestmark = pytest.mark.core
 
@@ -31,7 +31,7 @@ ITEMS = [
     item("P1", 1, 1, 4),
     item("P2", 1, 2, 1, evidence=False),
     item("P3", 2, 3, 2),
-    item("P4", 3, 4, 0),
+    item("P4", 3, 4, 0, evidence=False),  # a score of 0 needs no evidence
     item("P5", 3, 5, None, na=True),
     item("P6", 2, 6, None, scored=False),
 ]
@@ -72,3 +72,46 @@ def test_changes_against_an_earlier_assessment():
     analysis = analyse(items=ITEMS, sections=SECTIONS, top_value=4, previous=previous)
     assert [(c.item.code, c.before, c.after) for c in analysis.improved] == [("P1", 2, 4)]
     assert [(c.item.code, c.before, c.after) for c in analysis.declined] == [("P2", 3, 1)]
+
+
+def test_scored_without_evidence_leaves_out_not_addressed_and_not_applicable():
+    items = [
+        item("P1", 1, 1, 0, evidence=False),  # "Not addressed" needs no evidence
+        item("P2", 1, 2, 1, evidence=False),
+        item("P3", 1, 3, 4, evidence=False),
+        item("P4", 1, 4, None, na=True, evidence=False),
+        item("P5", 1, 5, None, scored=False, evidence=False),
+        item("P6", 1, 6, 2, evidence=True),
+    ]
+    analysis = analyse(items=items, sections=SECTIONS, top_value=4)
+    assert [i.code for i in analysis.no_evidence] == ["P2", "P3"]
+
+
+def test_sections_say_how_much_of_them_is_scored():
+    analysis = analyse(items=ITEMS, sections=SECTIONS, top_value=4)
+    overarching, substantive, regional = analysis.sections
+    assert (overarching.complete, overarching.unscored) == (True, 0)
+    assert (substantive.complete, substantive.unscored) == (False, 1)  # P6
+    assert regional.complete  # P4 scored, P5 not applicable: both scored
+    assert not analysis.overall.complete
+
+
+def test_section_labels_carry_their_parent_where_titles_repeat():
+    sections = [
+        SectionInfo(1, None, "Substantive principles", 0),
+        SectionInfo(2, 1, "Regional counter-terrorism strategies", 1),
+        SectionInfo(3, None, "Procedural principles", 2),
+        SectionInfo(4, 3, "Regional counter-terrorism strategies", 3),
+        SectionInfo(5, 3, "Follow-up", 4),
+    ]
+    assert section_labels(sections) == {
+        1: "Substantive principles",
+        2: "Substantive principles › Regional counter-terrorism strategies",
+        3: "Procedural principles",
+        4: "Procedural principles › Regional counter-terrorism strategies",
+        5: "Follow-up",
+    }
+    analysis = analyse(items=[], sections=sections, top_value=4)
+    assert [s.label for s in analysis.sections][3] == (
+        "Procedural principles › Regional counter-terrorism strategies"
+    )
