@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ctframework import roles
+from ctframework.languages import localized
 
 
 class MembershipSetManager(models.Manager):
@@ -55,6 +56,9 @@ class MembershipSet(models.Model):
     source_url = models.URLField(_("source URL"), blank=True, max_length=500)
     as_of = models.DateField(_("membership as of"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True, help_text=_('{"fr": {"name": …}}')
+    )
 
     objects = MembershipSetManager()
 
@@ -64,7 +68,7 @@ class MembershipSet(models.Model):
         verbose_name_plural = _("membership sets")
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{localized(self, 'name')} ({self.code})"
 
     def natural_key(self):
         return (self.code,)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ctframework.languages import localized
+
 
 class ScoreScaleManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -20,6 +22,12 @@ class ScoreScale(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_default = models.BooleanField(_("default for new assessments"), default=False)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('{"fr": {"name": …, "description": …}}'),
+    )
 
     objects = ScoreScaleManager()
 
@@ -36,7 +44,7 @@ class ScoreScale(models.Model):
         verbose_name_plural = _("score scales")
 
     def __str__(self):
-        return self.name
+        return str(localized(self, "name"))
 
     def natural_key(self):
         return (self.slug,)
@@ -62,6 +70,12 @@ class ScoreLevel(models.Model):
     label = models.CharField(_("label"), max_length=100)
     guidance = models.TextField(_("guidance"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('{"fr": {"label": …, "guidance": …}}'),
+    )
 
     objects = ScoreLevelManager()
 
@@ -74,12 +88,22 @@ class ScoreLevel(models.Model):
         verbose_name_plural = _("score levels")
 
     def __str__(self):
-        return f"{self.code} · {self.label}" if self.value is not None else self.label
+        label = self.tr("label")
+        return f"{self.code} · {label}" if self.value is not None else str(label)
 
     def natural_key(self):
         return (*self.scale.natural_key(), self.code)
 
     natural_key.dependencies = ["assessments.scorescale"]
+
+    def tr(self, field: str, language: str | None = None):
+        """The label or guidance in the user's language (our own translation), else English."""
+        return localized(self, field, language=language)
+
+    @property
+    def original(self) -> str:
+        """The level as the score history records it, whatever the editor's language."""
+        return f"{self.code} · {self.label}" if self.value is not None else self.label
 
     @property
     def is_not_applicable(self) -> bool:

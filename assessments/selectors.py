@@ -67,7 +67,9 @@ def checklist(assessment: Assessment, *, unscored_only: bool = False, tag: str =
         by_id[s.pk].depth = by_id[s.parent_id].depth + 1 if s.parent_id in by_id else 0
     related = related_guidance([score.principle_id for score in scores])
     tags = {}
+    framework = assessment.framework
     for score in scores:
+        score.principle.framework = framework  # for its translations, without a query each
         entry = by_id[score.principle.section_id]
         entry.total += 1
         entry.scored += score.is_scored
@@ -83,6 +85,7 @@ def checklist(assessment: Assessment, *, unscored_only: bool = False, tag: str =
     for principle in assessment.framework.principles.filter(
         Q(assessable=False) | Q(section__assessable=False)
     ).order_by("order"):
+        principle.framework = framework
         by_id[principle.section_id].not_assessable.append(principle)
     return Checklist(
         sections=[by_id[s.pk] for s in sections],
@@ -143,10 +146,14 @@ def earlier_assessment(assessment: Assessment) -> Assessment | None:
 def assessment_gap_analysis(assessment: Assessment, scores=None) -> gap_analysis.GapAnalysis:
     """The gap analysis of an assessment, compared with its earlier one where there is one."""
     scores = list(scores if scores is not None else assessment_scores(assessment))
-    sections = [
-        gap_analysis.SectionInfo(s.pk, s.parent_id, s.title, s.order)
-        for s in assessment.framework.sections.all()
-    ]
+    framework = assessment.framework
+    sections = []
+    for section in framework.sections.all():
+        section.framework = framework  # for its translations, without a query each
+        title = str(section.tr("title"))
+        sections.append(
+            gap_analysis.SectionInfo(section.pk, section.parent_id, title, section.order)
+        )
     earlier = earlier_assessment(assessment)
     previous = None
     if earlier is not None:

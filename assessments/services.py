@@ -203,7 +203,7 @@ def score_save(*, score: Score, user, expected_version: int, data: ScoreInput) -
 
 def _history_value(value):
     if isinstance(value, ScoreLevel):
-        return str(value)
+        return value.original  # the same text whatever language the editor uses
     return value
 
 

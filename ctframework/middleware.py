@@ -1,6 +1,7 @@
 """Project middleware."""
 
 from django.conf import settings
+from django.utils import translation
 
 from .api import not_found
 
@@ -23,3 +24,18 @@ class ProjectNotFoundPage:
         ):
             return not_found(request)
         return response
+
+
+class UserLanguage:
+    """A signed-in user's saved language wins over the browser's (LocaleMiddleware has chosen
+    that one already, from the cookie or Accept-Language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

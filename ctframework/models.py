@@ -20,6 +20,13 @@ class User(AbstractUser):
             "check that each role is held only where it should be, then clear this."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the pages and e-mails; empty: the browser's."),
+    )
     session_epoch = models.PositiveIntegerField(
         _("session epoch"),
         default=0,

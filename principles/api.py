@@ -27,19 +27,28 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "assessable",
             "language",
             "notes",
+            "translations",
         ]
 
 
 class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
-        fields = ["id", "framework", "parent", "code", "title", "order", "assessable"]
+        fields = ["id", "framework", "parent", "code", "title", "order", "assessable", "translations"]
 
 
 class PrincipleSerializer(serializers.ModelSerializer):
     framework_slug = serializers.CharField(source="framework.slug", read_only=True)
     framework_version = serializers.CharField(source="framework.version", read_only=True)
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    language = serializers.CharField(
+        source="framework.language", read_only=True, help_text="The original's language."
+    )
+    localized = serializers.SerializerMethodField(
+        help_text="The title and text in the caller's language (Accept-Language) where the set "
+        "has a translation, else the original; `language` is the language they are in, "
+        "`official` whether the translation is official."
+    )
     assessable = serializers.BooleanField(
         source="is_assessable",
         read_only=True,
@@ -63,7 +72,20 @@ class PrincipleSerializer(serializers.ModelSerializer):
             "tags",
             "assessable",
             "notes",
+            "language",
+            "translations",
+            "localized",
         ]
+
+    def get_localized(self, principle) -> dict:
+        title, text = principle.tr("title"), principle.tr("text")
+        return {
+            "title": title.text,
+            "text": text.text,
+            "language": text.language,
+            "original": text.original,
+            "official": text.official,
+        }
 
 
 class CrossReferenceSerializer(serializers.ModelSerializer):

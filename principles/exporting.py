@@ -46,6 +46,8 @@ def framework_data(framework: Framework) -> dict:
     }
     if framework.notes:
         meta["notes"] = framework.notes
+    if framework.translations:
+        meta["translations"] = framework.translations
     sections = []
     for section in framework.sections.select_related("parent").order_by("order"):
         entry = {"code": section.code, "title": section.title}
@@ -53,6 +55,8 @@ def framework_data(framework: Framework) -> dict:
             entry["parent"] = section.parent.code
         if not section.assessable:
             entry["assessable"] = False
+        if section.translations:
+            entry["translations"] = section.translations
         sections.append(entry)
     items = []
     for principle in principles:
@@ -70,10 +74,19 @@ def framework_data(framework: Framework) -> dict:
             entry["assessable"] = False
         if principle.notes:
             entry["notes"] = principle.notes
+        if principle.translations:
+            entry["translations"] = principle.translations
         items.append(entry)
     data = {"format": FRAMEWORK_FORMAT, "framework": meta}
     if tags:
-        data["tags"] = [{"slug": t.slug, "name": t.name} for t in tags]
+        data["tags"] = [
+            {
+                "slug": t.slug,
+                "name": t.name,
+                **({"translations": t.translations} if t.translations else {}),
+            }
+            for t in tags
+        ]
     data["sections"] = sections
     data["principles"] = items
     return data

@@ -19,7 +19,14 @@ def framework_objects(data: dict) -> list[dict]:
     meta = data["framework"]
     key = [meta["slug"], meta["version"]]
     objects = [
-        {"model": "principles.tag", "fields": {"slug": t["slug"], "name": t["name"]}}
+        {
+            "model": "principles.tag",
+            "fields": {
+                "slug": t["slug"],
+                "name": t["name"],
+                "translations": t.get("translations", {}),
+            },
+        }
         for t in data.get("tags", [])
     ]
     objects.append(
@@ -40,6 +47,7 @@ def framework_objects(data: dict) -> list[dict]:
                 "assessable": meta["assessable"],
                 "language": meta["language"],
                 "notes": meta.get("notes", ""),
+                "translations": meta.get("translations", {}),
             },
         }
     )
@@ -55,6 +63,7 @@ def framework_objects(data: dict) -> list[dict]:
                     "title": section["title"],
                     "order": order,
                     "assessable": section.get("assessable", True),
+                    "translations": section.get("translations", {}),
                 },
             }
         )
@@ -72,6 +81,7 @@ def framework_objects(data: dict) -> list[dict]:
                     "order": order,
                     "assessable": item.get("assessable", True),
                     "notes": item.get("notes", ""),
+                    "translations": item.get("translations", {}),
                     "tags": [[slug] for slug in sorted(item.get("tags", []))],
                 },
             }

@@ -161,6 +161,15 @@ def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
             )
         sections.add(section["code"])
 
+    original = data["framework"].get("language")
+    for path, entry in _translated_entries(data):
+        if original in entry.get("translations", {}):
+            problem(
+                [*path, "translations", original],
+                f"{original!r} is the set's own language: its text is the original, not a "
+                "translation",
+            )
+
     codes = set()
     for i, principle in enumerate(data["principles"]):
         if principle["code"] in codes:
@@ -175,6 +184,14 @@ def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
                     f"unknown tag {tag!r}: declare it in the top-level tags list",
                 )
     return problems
+
+
+def _translated_entries(data: dict):
+    """(path, entry) of everything in a framework file that may carry translations."""
+    yield ["framework"], data["framework"]
+    for key in ("tags", "sections", "principles"):
+        for i, entry in enumerate(data.get(key, [])):
+            yield [key, i], entry
 
 
 def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:

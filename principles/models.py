@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ctframework.languages import Localized, localized
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and single hyphens.")
 )
@@ -20,6 +22,9 @@ class Tag(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True, help_text=_('{"fr": {"name": …}}')
+    )
 
     objects = TagManager()
 
@@ -33,6 +38,10 @@ class Tag(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def tr(self, field: str = "name", language: str | None = None) -> Localized:
+        """The theme's name in the user's language (the app's own translation)."""
+        return localized(self, field, language=language)
 
 
 class FrameworkManager(models.Manager):
@@ -76,6 +85,15 @@ class Framework(models.Model):
         help_text=_("The language the set's texts were adopted in (en, fr, ar, zh-hans, ru, es)."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            '{"fr": {"title": …, "short_title": …, "description": …, "item_label": …, '
+            '"official": true, "source": "the document it comes from"}}'
+        ),
+    )
 
     objects = FrameworkManager()
 
@@ -97,6 +115,23 @@ class Framework(models.Model):
 
     def natural_key(self):
         return (self.slug, self.version)
+
+    @property
+    def official_languages(self) -> frozenset[str]:
+        """The languages of this set's official translations (as the loaded set says)."""
+        return frozenset(
+            code for code, values in (self.translations or {}).items() if values.get("official")
+        )
+
+    def tr(self, field: str, language: str | None = None) -> Localized:
+        """A field in the user's language where translated, else the original, labelled."""
+        return localized(
+            self,
+            field,
+            original_language=self.language,
+            official=self.official_languages,
+            language=language,
+        )
 
 
 class SectionManager(models.Manager):
@@ -121,6 +156,9 @@ class Section(models.Model):
         default=True,
         help_text=_("Off for a section of tasks that are not measures for States."),
     )
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True, help_text=_('{"fr": {"title": …}}')
+    )
 
     objects = SectionManager()
 
@@ -139,6 +177,16 @@ class Section(models.Model):
         return (*self.framework.natural_key(), self.code)
 
     natural_key.dependencies = ["principles.framework"]
+
+    def tr(self, field: str = "title", language: str | None = None) -> Localized:
+        framework = self.framework
+        return localized(
+            self,
+            field,
+            original_language=framework.language,
+            official=framework.official_languages,
+            language=language,
+        )
 
 
 class PrincipleManager(models.Manager):
@@ -172,6 +220,12 @@ class Principle(models.Model):
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("The document's footnotes on this item, and the like.")
     )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('{"fr": {"title": …, "text": …}}'),
+    )
 
     objects = PrincipleManager()
 
@@ -200,6 +254,17 @@ class Principle(models.Model):
     def is_assessable(self) -> bool:
         """Scored in assessments: the item and its section are assessable."""
         return self.assessable and self.section.assessable
+
+    def tr(self, field: str, language: str | None = None) -> Localized:
+        """Its title or text in the user's language where translated, else the original."""
+        framework = self.framework
+        return localized(
+            self,
+            field,
+            original_language=framework.language,
+            official=framework.official_languages,
+            language=language,
+        )
 
 
 class CrossReferenceManager(models.Manager):

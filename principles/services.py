@@ -86,6 +86,7 @@ def _framework_values(meta: dict) -> dict:
         "assessable": meta["assessable"],
         "language": meta["language"],
         "notes": meta.get("notes", ""),
+        "translations": meta.get("translations", {}),
     }
 
 
@@ -98,7 +99,8 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
     tags = {}
     for tag in data.get("tags", []):
         obj = Tag.objects.filter(slug=tag["slug"]).first() or Tag(slug=tag["slug"])
-        _sync(obj, {"name": tag["name"]}, f"tag {tag['slug']}", report)
+        values = {"name": tag["name"], "translations": tag.get("translations", {})}
+        _sync(obj, values, f"tag {tag['slug']}", report)
         tags[tag["slug"]] = obj
 
     existing_sections = {s.code: s for s in framework.sections.all()}
@@ -113,6 +115,7 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
             "parent": parent,
             "order": order,
             "assessable": section.get("assessable", True),
+            "translations": section.get("translations", {}),
         }
         _sync(obj, values, f"section {section['code']}", report)
         sections[section["code"]] = obj
@@ -130,6 +133,7 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
             "order": order,
             "assessable": item.get("assessable", True),
             "notes": item.get("notes", ""),
+            "translations": item.get("translations", {}),
         }
         before = len(report.changed) + len(report.created)
         _sync(obj, values, f"principle {item['code']}", report)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ctframework.languages import localized
+
 
 class JurisdictionManager(models.Manager):
     def get_by_natural_key(self, code):
@@ -34,6 +36,21 @@ class Jurisdiction(models.Model):
     m49_code = models.CharField(_("UN M49 code"), max_length=3, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     sub_region = models.CharField(_("sub-region"), max_length=100, blank=True)
+    languages = models.JSONField(
+        _("UN languages"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The UN languages the jurisdiction uses with the United Nations, the first its "
+            "ministry's default (docs/memberships.md#languages)."
+        ),
+    )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('{"fr": {"name": …}}: CLDR names for States (not UN-official).'),
+    )
 
     objects = JurisdictionManager()
 
@@ -43,10 +60,20 @@ class Jurisdiction(models.Model):
         verbose_name_plural = _("jurisdictions")
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the user's language where there is one (CLDR's for States, not the
+        UN's official short names), else the English name."""
+        return str(localized(self, "name"))
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0] if self.languages else "en"
 
 
 class Strategy(models.Model):

@@ -36,6 +36,7 @@ def checklist(request, pk: int):
             "can_see_history": permissions.can_see_history(request.user, assessment),
             "unscored_only": unscored_only,
             "tag": tag,
+            "item_label": assessment.framework.tr("item_label"),
         },
     )
 

@@ -47,7 +47,7 @@ def test_progress_and_unscored_filter(client, malta, assessor):
     client.force_login(assessor)
     url = reverse("assessments:checklist", args=[assessment.pk])
     html = client.get(url).content.decode()
-    assert "<span data-scored>1</span> of 4 scored" in html
+    assert "<bdi data-scored>1</bdi> of <bdi>4</bdi> scored" in html
     unscored = client.get(url, {"show": "unscored"}).content.decode()
     assert f'id="item-{first.principle.code}"' not in unscored
     assert unscored.count('class="item') == 3
