@@ -34,7 +34,16 @@ class FrameworkSerializer(serializers.ModelSerializer):
 class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
-        fields = ["id", "framework", "parent", "code", "title", "order", "assessable", "translations"]
+        fields = [
+            "id",
+            "framework",
+            "parent",
+            "code",
+            "title",
+            "order",
+            "assessable",
+            "translations",
+        ]
 
 
 class PrincipleSerializer(serializers.ModelSerializer):
