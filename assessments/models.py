@@ -383,6 +383,11 @@ class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
     content_hash = models.CharField(_("content hash"), max_length=64)
+    options = models.JSONField(
+        _("options"),
+        default=dict,
+        help_text=_("What the requester chose (the language, …); part of the content hash."),
+    )
     with_observations = models.BooleanField(
         _("with the jurisdiction's observations"),
         default=False,
@@ -424,3 +429,7 @@ class Report(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def language(self) -> str:
+        return self.options.get("language", "en")

@@ -7,6 +7,7 @@ and the same content always gives the same PDF bytes (fixed dates, no random ids
 
 import hashlib
 import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,11 +17,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ctframework import languages
+
 from . import gap_analysis, selectors
 from .models import Assessment
 
 # Bump when the template or CSS change, so cached reports are rendered again.
-REPORT_LAYOUT_VERSION = "3"
+REPORT_LAYOUT_VERSION = "4"
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 FONT_DIRS = ("/usr/share/fonts/",)
 
@@ -29,25 +32,75 @@ class RefusedFetch(ValueError):
     """The report tried to load something from outside the project's own files."""
 
 
-def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
-    """Everything the report shows, as plain data. The observations annex is for the
-    jurisdiction and the assessment team only (permissions.can_see_observations)."""
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the requester chooses about a report. Every field enters the content hash, so a
+    French and an English report of the same content exist side by side."""
+
+    language: str = "en"
+
+    def __post_init__(self):
+        if self.language not in languages.CODES:
+            raise ValueError(f"unknown report language {self.language!r}")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ReportOptions":
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
+
+    @classmethod
+    def default_for(cls, assessment: Assessment) -> "ReportOptions":
+        """The assessed jurisdiction's own language."""
+        return cls(language=assessment.strategy.jurisdiction.default_language)
+
+
+def report_content(
+    assessment: Assessment, *, with_observations: bool, options: ReportOptions | None = None
+) -> dict:
+    """Everything the report shows, as plain data, in the options' language. The
+    observations annex is for the jurisdiction and the assessment team only
+    (permissions.can_see_observations)."""
+    options = options or ReportOptions()
+    with translation.override(options.language):
+        return _content(assessment, with_observations=with_observations, options=options)
+
+
+def _text(localized) -> dict:
+    """A text of the library in the report's language where translated, with what it is."""
+    return {
+        "text": localized.text,
+        "language": localized.language,
+        "original": localized.original,
+        "official": localized.official,
+    }
+
+
+def _content(assessment: Assessment, *, with_observations: bool, options: ReportOptions) -> dict:
     scores = list(selectors.assessment_scores(assessment).select_related("updated_by"))
     analysis = selectors.assessment_gap_analysis(assessment, scores)
     related = selectors.related_guidance([s.principle_id for s in scores])
     by_principle = {s.principle_id: s for s in scores}
-    sections = {s.pk: s for s in assessment.framework.sections.all()}
-    labels = gap_analysis.section_labels(
-        [gap_analysis.SectionInfo(s.pk, s.parent_id, s.title, s.order) for s in sections.values()]
-    )
     strategy, framework = assessment.strategy, assessment.framework
+    sections = {s.pk: s for s in framework.sections.all()}
+    for section in sections.values():
+        section.framework = framework
+    for score in scores:
+        score.principle.framework = framework
+    labels = gap_analysis.section_labels(
+        [
+            gap_analysis.SectionInfo(s.pk, s.parent_id, s.tr("title").text, s.order)
+            for s in sections.values()
+        ]
+    )
 
     def guidance(principle_id):
         return [
             {
-                "framework": other.framework.short_title,
+                "framework": other.framework.tr("short_title").text,
                 "code": other.code,
-                "title": other.title,
+                "title": other.tr("title").text,
                 "relationship": ref.get_relationship_display(),
                 "strength": ref.strength,
             }
@@ -59,7 +112,7 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
         return {
             "code": principle.code,
             "number": principle.number,
-            "title": principle.title,
+            "title": principle.tr("title").text,
             "section": labels[principle.section_id],
             "level": str(score.level) if score.level_id else "",
             "value": score.level.value if score.level_id else None,
@@ -82,7 +135,7 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
             {
                 "principle": observation.principle.code if observation.principle_id else "",
                 "principle_title": (
-                    observation.principle.title if observation.principle_id else ""
+                    observation.principle.tr("title").text if observation.principle_id else ""
                 ),
                 "author": observation.author.get_full_name() or observation.author.get_username(),
                 "date": observation.created_at.date().isoformat(),
@@ -91,6 +144,7 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
         )
     return {
         "layout": REPORT_LAYOUT_VERSION,
+        "options": options.as_dict(),
         "with_observations": with_observations,
         "assessment": {
             "id": assessment.pk,
@@ -103,22 +157,23 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
         },
         "strategy": {
             "title": strategy.title,
-            "jurisdiction": strategy.jurisdiction.name,
+            "jurisdiction": strategy.jurisdiction.display_name,
             "jurisdiction_code": strategy.jurisdiction.code,
             "year": strategy.year_adopted,
         },
         "framework": {
-            "title": framework.title,
-            "short_title": framework.short_title,
+            "title": framework.tr("title").text,
+            "short_title": framework.tr("short_title").text,
             "version": framework.version,
-            "item_label": framework.item_label,
+            "item_label": framework.tr("item_label").text,
             "source": framework.source_document,
+            "language": framework.language,
         },
         "scale": {
-            "name": assessment.scale.name,
+            "name": str(assessment.scale),
             "top": analysis.top_value,
             "levels": [
-                {"label": str(level), "guidance": level.guidance}
+                {"label": str(level), "guidance": level.tr("guidance").text}
                 for level in assessment.scale.levels.all()
             ],
         },
@@ -164,8 +219,8 @@ def report_content(assessment: Assessment, *, with_observations: bool) -> dict:
             {
                 "code": s.principle.code,
                 "number": s.principle.number,
-                "title": s.principle.title,
-                "text": s.principle.text,
+                "title": _text(s.principle.tr("title")),
+                "text": _text(s.principle.tr("text")),
                 "section": labels[s.principle.section_id],
             }
             for s in scores
@@ -282,12 +337,16 @@ def _xml_escape(text: str) -> str:
     )
 
 
-def report_html(content: dict, *, language: str = "en") -> str:
+def report_html(content: dict) -> str:
+    """The report's HTML, in its options' language (right to left for Arabic)."""
+    language = content["options"]["language"]
     with translation.override(language):
         return render_to_string(
             "reports/gap_report.html",
             {
                 "c": content,
+                "language": language,
+                "direction": "rtl" if language in languages.RIGHT_TO_LEFT else "ltr",
                 "chart": coverage_chart_svg(content["sections"]),
                 # Some coverage is over the scored items only: the note explains the *.
                 "partial": any(

@@ -311,16 +311,22 @@ NEVER_STARTED = gettext_lazy(
 )
 
 
-def report_request(*, assessment: Assessment, user) -> Report:
+def report_request(
+    *, assessment: Assessment, user, options: reports.ReportOptions | None = None
+) -> Report:
     """Queue a PDF report, or return the existing one for unchanged content.
 
     The content hash covers everything the report shows; a report that is done, queued
     or running for the same hash is reused. A failed one is left as it is and a new one
-    is queued. Whether the observations annex is included depends on who asks. Raises
+    is queued. Whether the observations annex is included depends on who asks; the language
+    is the options' (by default, the assessed jurisdiction's). Raises
     TaskQueueUnavailable (the new report marked failed) when the broker cannot be reached.
     """
     with_observations = permissions.can_see_observations(user, assessment)
-    content = reports.report_content(assessment, with_observations=with_observations)
+    options = options or reports.ReportOptions.default_for(assessment)
+    content = reports.report_content(
+        assessment, with_observations=with_observations, options=options
+    )
     content_hash = reports.content_hash(content)
     with transaction.atomic():
         existing = (
@@ -336,6 +342,7 @@ def report_request(*, assessment: Assessment, user) -> Report:
         report = Report.objects.create(
             assessment=assessment,
             content_hash=content_hash,
+            options=options.as_dict(),
             with_observations=with_observations,
             requested_by=user,
         )
@@ -382,7 +389,11 @@ def report_render(*, report_id) -> Report:
         report.attempts += 1
         report.save(update_fields=["status", "started_at", "attempts"])
     assessment = report.assessment
-    content = reports.report_content(assessment, with_observations=report.with_observations)
+    content = reports.report_content(
+        assessment,
+        with_observations=report.with_observations,
+        options=reports.ReportOptions.from_dict(report.options),
+    )
     if reports.content_hash(content) != report.content_hash:
         _fail(report, _("The assessment changed after this report was requested; request again."))
         return report

@@ -1,5 +1,6 @@
 """API representations of assessments, scores and reports."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -137,8 +138,17 @@ class ScoreSerializer(serializers.ModelSerializer):
         return score.updated_by.get_username()
 
 
+class ReportRequestSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The report's language; by default the assessed jurisdiction's.",
+    )
+
+
 class ReportSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    language = serializers.CharField(read_only=True)
 
     class Meta:
         model = Report
@@ -146,6 +156,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "id",
             "assessment",
             "status",
+            "language",
             "content_hash",
             "with_observations",
             "size",

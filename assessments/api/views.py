@@ -16,12 +16,14 @@ from rest_framework.response import Response
 
 from .. import evidence, exports, permissions, services, suggestions
 from ..models import Assessment, EvidenceLink, Report, Score, ScoreLevel
+from ..reports import ReportOptions
 from ..services import AssessmentLocked, ScoreConflict, ScoreInput
 from ..views.reports import report_pdf_response
 from .serializers import (
     AssessmentSerializer,
     AssessmentUpdateSerializer,
     EvidenceLinkSerializer,
+    ReportRequestSerializer,
     ReportSerializer,
     ScoreSerializer,
     SuggestionSerializer,
@@ -142,16 +144,24 @@ class AssessmentViewSet(
         )
 
     @extend_schema(
-        request=None,
+        request=ReportRequestSerializer,
         responses={202: ReportSerializer, 200: ReportSerializer, 404: ERROR, 503: UNAVAILABLE},
         description=(
-            "Request the PDF gap report. Unchanged content returns the existing report "
-            "(200 when done); otherwise 202 and the report is rendered in the background."
+            "Request the PDF gap report, in `language` (default: the assessed jurisdiction's). "
+            "Unchanged content in the same language returns the existing report (200 when "
+            "done); otherwise 202 and the report is rendered in the background."
         ),
     )
     @action(detail=True, methods=["post"])
     def reports(self, request, pk=None):
-        report = services.report_request(assessment=self.get_object(), user=request.user)
+        assessment = self.get_object()
+        body = ReportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        language = body.validated_data.get("language")
+        options = (
+            ReportOptions(language=language) if language else ReportOptions.default_for(assessment)
+        )
+        report = services.report_request(assessment=assessment, user=request.user, options=options)
         code = status.HTTP_200_OK if report.status == Report.Status.DONE else 202
         return Response(ReportSerializer(report, context={"request": request}).data, status=code)
 

@@ -1,9 +1,11 @@
 """Assessment list, creation, summary, workflow, reopening and observations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -91,6 +93,10 @@ def assessment_detail(request, pk: int):
                 else None
             ),
             "reports": permissions.visible_reports(user).filter(assessment=assessment)[:5],
+            "report_languages": [
+                (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+            ],
+            "default_report_language": assessment.strategy.jurisdiction.default_language,
             "events": (
                 assessment.events.select_related("actor")
                 if permissions.can_see_history(user, assessment)

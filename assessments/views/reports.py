@@ -12,6 +12,7 @@ from ctframework.task_queue import TaskQueueUnavailable
 
 from .. import exports, permissions
 from ..models import Report
+from ..reports import ReportOptions
 from ..services import report_request
 
 
@@ -30,8 +31,13 @@ def report_pdf_response(report: Report) -> FileResponse:
 @require_POST
 def report_request_view(request, pk: int):
     assessment = permissions.get_assessment_for_user(request.user, pk)
+    chosen = request.POST.get("language") or assessment.strategy.jurisdiction.default_language
     try:
-        report = report_request(assessment=assessment, user=request.user)
+        options = ReportOptions(language=chosen)
+    except ValueError:
+        options = ReportOptions.default_for(assessment)
+    try:
+        report = report_request(assessment=assessment, user=request.user, options=options)
     except TaskQueueUnavailable as exc:
         # The report was marked failed with the reason; asking again works once it is back.
         if request.htmx:

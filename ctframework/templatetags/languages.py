@@ -19,6 +19,16 @@ def tr(obj, field: str) -> Localized:
 @register.inclusion_tag("includes/language_label.html")
 def language_label(text: Localized):
     """What language a text is in, and whether it is the original or a translation."""
+    return {"label": label_of(text), "text": text}
+
+
+@register.simple_tag
+def language_label_of(text: dict) -> str:
+    """The same label for a text kept as data (the PDF report's snapshot)."""
+    return label_of(Localized(**text))
+
+
+def label_of(text: Localized) -> str:
     name = get_language_info(text.language)["name_translated"]
     if text.original:
         label = _("%(language)s · original") % {"language": name}
@@ -26,7 +36,7 @@ def language_label(text: Localized):
         label = _("%(language)s · official translation") % {"language": name}
     else:
         label = _("%(language)s · unofficial translation") % {"language": name}
-    return {"label": label, "text": text}
+    return label
 
 
 @register.filter
