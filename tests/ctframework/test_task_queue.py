@@ -24,20 +24,25 @@ MESSAGE = "The task queue is unavailable; try again in a few minutes."
 
 
 @pytest.fixture
-def broker(settings, tmp_path):
+def broker(settings, tmp_path, monkeypatch):
     """`broker(url)` sends tasks to that broker instead of running them eagerly."""
     settings.MEDIA_ROOT = tmp_path
-    saved = app.conf.task_always_eager, app.conf.broker_url
+    # Celery reads the broker from these variables before its configuration (as `make test`
+    # sets CELERY_BROKER_URL): without them the configured URL is the one used.
+    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    conf = app.conf
+    saved = conf.task_always_eager, conf.broker_url
 
     def point(url):
-        app.conf.task_always_eager = False
-        app.conf.broker_url = url
+        conf.task_always_eager = False
+        conf.broker_url = url
         app._pool = None  # connections to the previous broker
         app.amqp._producer_pool = None
 
     yield point
     point(saved[1])
-    app.conf.task_always_eager = saved[0]
+    conf.task_always_eager = saved[0]
 
 
 @pytest.fixture

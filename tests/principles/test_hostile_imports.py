@@ -72,7 +72,7 @@ def test_parsing_refuses_quickly_in_bounded_memory(name):
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert message in str(refused.value)
-    assert elapsed < 10, elapsed  # unbounded, the alias bomb ran for minutes
+    assert elapsed < 30, elapsed  # unbounded, the alias bomb ran for minutes (tracemalloc slows)
     assert peak < 200 * 1024 * 1024, peak
 
 
