@@ -3,11 +3,13 @@
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from ctframework import roles
 from tests.factories import JurisdictionFactory, UserFactory, grant
+from tests.migrations import migrate
 
 
 @pytest.fixture
@@ -54,6 +56,15 @@ def ministry_malta(malta):
 def ministry_kenya(kenya):
     """Kamau, ministry reader of Kenya: the outsider for everything Maltese."""
     return _user("kamau-ministry", roles.MINISTRY_READER, kenya)
+
+
+@pytest.fixture
+def migrated_to(transactional_db):
+    """`migrated_to(targets)` puts the schema in a past state and returns its app registry;
+    the latest schema comes back after the test whatever happens in it, so a failing migration
+    test cannot leave the tests after it on an old schema."""
+    yield migrate
+    call_command("migrate", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

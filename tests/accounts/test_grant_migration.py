@@ -2,9 +2,6 @@
 combination, so nobody loses or gains access on the day; mixed users are flagged."""
 
 import pytest
-from django.core.management import call_command
-
-from tests.migrations import migrate
 
 BEFORE = [
     ("ctframework", "0004_user_grants_review_and_session_epoch"),
@@ -16,8 +13,8 @@ AFTER = [("ctframework", "0005_user_jurisdictions_become_grants")]
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
 
 
-def test_roles_times_jurisdictions_become_grants_and_mixed_users_are_flagged(capsys):
-    old = migrate(BEFORE)
+def test_roles_times_jurisdictions_become_grants_and_mixed_users_are_flagged(migrated_to, capsys):
+    old = migrated_to(BEFORE)
     User = old.get_model("ctframework", "User")
     Group = old.get_model("auth", "Group")
     Jurisdiction = old.get_model("strategies", "Jurisdiction")
@@ -39,36 +36,33 @@ def test_roles_times_jurisdictions_become_grants_and_mixed_users_are_flagged(cap
     user("rafa", ["Reviewer", "Ministry reader"], [malta])
     user("alice", ["Administrator"], [])
     user("orphan", [], [kenya])
-    try:
-        new = migrate(AFTER)
-        Grant = new.get_model("accounts", "Grant")
-        NewUser = new.get_model("ctframework", "User")
+    new = migrated_to(AFTER)
+    Grant = new.get_model("accounts", "Grant")
+    NewUser = new.get_model("ctframework", "User")
 
-        def grants(name):
-            return {
-                (g.role.name, g.jurisdiction.code if g.jurisdiction_id else None)
-                for g in Grant.objects.filter(user__username=name).select_related(
-                    "role", "jurisdiction"
-                )
-            }
-
-        assert grants("amal") == {("Assessor", "MLT"), ("Assessor", "KEN")}
-        assert grants("mix") == {
-            ("Assessor", "MLT"),
-            ("Assessor", "KEN"),
-            ("Ministry reader", "MLT"),
-            ("Ministry reader", "KEN"),
+    def grants(name):
+        return {
+            (g.role.name, g.jurisdiction.code if g.jurisdiction_id else None)
+            for g in Grant.objects.filter(user__username=name).select_related(
+                "role", "jurisdiction"
+            )
         }
-        assert grants("rafa") == {("Reviewer", "MLT"), ("Ministry reader", "MLT")}
-        assert grants("alice") == {("Administrator", None)}
-        assert grants("orphan") == set()
-        flagged = set(
-            NewUser.objects.filter(grants_need_review=True).values_list("username", flat=True)
-        )
-        assert flagged == {"mix", "orphan"}
-        printed = capsys.readouterr().out
-        assert "mix: several roles and several jurisdictions" in printed
-        assert "orphan: jurisdictions without a role" in printed
-        assert "amal" not in printed
-    finally:
-        call_command("migrate", verbosity=0)
+
+    assert grants("amal") == {("Assessor", "MLT"), ("Assessor", "KEN")}
+    assert grants("mix") == {
+        ("Assessor", "MLT"),
+        ("Assessor", "KEN"),
+        ("Ministry reader", "MLT"),
+        ("Ministry reader", "KEN"),
+    }
+    assert grants("rafa") == {("Reviewer", "MLT"), ("Ministry reader", "MLT")}
+    assert grants("alice") == {("Administrator", None)}
+    assert grants("orphan") == set()
+    flagged = set(
+        NewUser.objects.filter(grants_need_review=True).values_list("username", flat=True)
+    )
+    assert flagged == {"mix", "orphan"}
+    printed = capsys.readouterr().out
+    assert "mix: several roles and several jurisdictions" in printed
+    assert "orphan: jurisdictions without a role" in printed
+    assert "amal" not in printed

@@ -5,9 +5,6 @@ import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
-
-from tests.migrations import migrate
 
 BEFORE = [("strategies", "0001_initial"), ("assessments", "0004_report_with_observations")]
 AFTER = [("strategies", "0005_passage_text_search_index")]
@@ -18,9 +15,9 @@ AFTER = [("strategies", "0005_passage_text_search_index")]
 pytestmark = [pytest.mark.core, pytest.mark.django_db(transaction=True)]
 
 
-def test_old_document_files_become_queued_documents(settings, tmp_path):
+def test_old_document_files_become_queued_documents(migrated_to, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    old = migrate(BEFORE)
+    old = migrated_to(BEFORE)
     Jurisdiction = old.get_model("strategies", "Jurisdiction")
     Strategy = old.get_model("strategies", "Strategy")
     malta = Jurisdiction.objects.create(code="MLT", name="Malta", kind="member-state")
@@ -34,22 +31,19 @@ def test_old_document_files_become_queued_documents(settings, tmp_path):
         document="strategies/2019/lost.docx",
     )
     Strategy.objects.create(jurisdiction=malta, title="No file", kind="pcve", language="en")
-    try:
-        new = migrate(AFTER)
-        StrategyDocument = new.get_model("strategies", "StrategyDocument")
-        moved = StrategyDocument.objects.get(strategy_id=with_file.pk)
-        assert moved.file.name == with_file.document.name  # the same file, not a copy
-        assert (moved.original_name, moved.format, moved.status) == (
-            "national.pdf",
-            "pdf",
-            "queued",
-        )
-        assert moved.sha256 == hashlib.sha256(b"%PDF-1.7 old").hexdigest()
-        assert moved.size == len(b"%PDF-1.7 old")
-        gone = StrategyDocument.objects.get(strategy_id=missing.pk)
-        assert (gone.status, gone.format) == ("failed", "docx")
-        assert "missing" in gone.error
-        assert not gone.file  # no download link to a file that is not there
-        assert StrategyDocument.objects.count() == 2
-    finally:
-        call_command("migrate", verbosity=0)  # the latest schema for the tests after this one
+    new = migrated_to(AFTER)
+    StrategyDocument = new.get_model("strategies", "StrategyDocument")
+    moved = StrategyDocument.objects.get(strategy_id=with_file.pk)
+    assert moved.file.name == with_file.document.name  # the same file, not a copy
+    assert (moved.original_name, moved.format, moved.status) == (
+        "national.pdf",
+        "pdf",
+        "queued",
+    )
+    assert moved.sha256 == hashlib.sha256(b"%PDF-1.7 old").hexdigest()
+    assert moved.size == len(b"%PDF-1.7 old")
+    gone = StrategyDocument.objects.get(strategy_id=missing.pk)
+    assert (gone.status, gone.format) == ("failed", "docx")
+    assert "missing" in gone.error
+    assert not gone.file  # no download link to a file that is not there
+    assert StrategyDocument.objects.count() == 2

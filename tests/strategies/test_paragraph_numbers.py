@@ -2,13 +2,11 @@
 used only when a document has none, and then it says so ("passage 4")."""
 
 import pytest
-from django.core.management import call_command
 
 from assessments.evidence import evidence_link
 from strategies.extraction import extract_passages
 from strategies.extraction.numbering import paragraph_labels
 from tests.assessments.evidence_world import make_world
-from tests.migrations import migrate
 
 BODY = "The ferry operators will screen passengers and vehicles at every port of the island."
 
@@ -61,12 +59,13 @@ def test_a_link_cites_the_documents_number_or_says_it_counted(malta, assessor, s
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_renumbers_drafts_and_leaves_finalized_assessments_alone():
-    old = migrate(
+def test_the_migration_renumbers_drafts_and_leaves_finalized_assessments_alone(migrated_to):
+    principles = ("principles", "0003_delete_links_the_crosswalk_review_removed")
+    old = migrated_to(
         [
             ("assessments", "0006_score_location_for_many_passages"),
             ("strategies", "0008_passage_stored_search_vector"),
-            ("principles", "0003_delete_links_the_crosswalk_review_removed"),
+            principles,
         ]
     )
     get = old.get_model
@@ -122,16 +121,13 @@ def test_the_migration_renumbers_drafts_and_leaves_finalized_assessments_alone()
             assessment=assessment, principle=principle, location="Act 4; p. 1, ¶ 4", version=2
         )
         EvidenceLink.objects.create(score=scores[status], passage=passages[2], status="linked")
-    try:
-        new = migrate([("assessments", "0007_evidence_link_location")])
-        Score = new.get_model("assessments", "Score")
-        draft = Score.objects.get(pk=scores["draft"].pk)
-        assert (draft.location, draft.version) == ("Act 4; p. 1, ¶ 3", 3)
-        change = new.get_model("assessments", "ScoreChange").objects.get(score_id=draft.pk)
-        assert change.changes == {"location": ["Act 4; p. 1, ¶ 4", "Act 4; p. 1, ¶ 3"]}
-        finalized = Score.objects.get(pk=scores["finalized"].pk)
-        assert (finalized.location, finalized.version) == ("Act 4; p. 1, ¶ 4", 2)
-        links = new.get_model("assessments", "EvidenceLink").objects.order_by("pk")
-        assert [link.location for link in links] == ["p. 1, ¶ 3", "p. 1, ¶ 4"]
-    finally:
-        call_command("migrate", verbosity=0)
+    new = migrated_to([("assessments", "0007_evidence_link_location"), principles])
+    Score = new.get_model("assessments", "Score")
+    draft = Score.objects.get(pk=scores["draft"].pk)
+    assert (draft.location, draft.version) == ("Act 4; p. 1, ¶ 3", 3)
+    change = new.get_model("assessments", "ScoreChange").objects.get(score_id=draft.pk)
+    assert change.changes == {"location": ["Act 4; p. 1, ¶ 4", "Act 4; p. 1, ¶ 3"]}
+    finalized = Score.objects.get(pk=scores["finalized"].pk)
+    assert (finalized.location, finalized.version) == ("Act 4; p. 1, ¶ 4", 2)
+    links = new.get_model("assessments", "EvidenceLink").objects.order_by("pk")
+    assert [link.location for link in links] == ["p. 1, ¶ 3", "p. 1, ¶ 4"]
