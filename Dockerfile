@@ -26,11 +26,11 @@ COPY strategies strategies
 COPY assessments assessments
 RUN pip install .
 COPY . .
-# The translation catalogues are compiled (once there is a locale/ directory), then
+# The translation catalogues of locale/ are compiled (the .mo files are never committed), then
 # collectstatic runs under the production storage (hashed names); the key is for this step only.
 RUN export CTF_ENV=production ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-    && if [ -d locale ]; then python manage.py compilemessages --ignore .venv --ignore var; fi \
+    && python manage.py compilemessages --ignore .venv --ignore var \
     && python manage.py collectstatic --noinput \
     && useradd --system --home /app ctf && mkdir -p /app/var && chown -R ctf /app/var
 USER ctf

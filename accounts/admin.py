@@ -1,12 +1,34 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ctframework import roles
 from ctframework.admin_access import AdministratorAccessMixin
 
 from .models import Grant, MembershipSet
 
 
-class GrantInline(AdministratorAccessMixin, admin.TabularInline):
+class RoleLabelsMixin:
+    """Roles offered by name in the reader's language (the group names stay English)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "role":
+            field.label_from_instance = roles.label
+        return field
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [(name, roles.label(name)) for name in roles.ALL_ROLES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(role__name=self.value()) if self.value() else queryset
+
+
+class GrantInline(RoleLabelsMixin, AdministratorAccessMixin, admin.TabularInline):
     """A user's grants as (role, scope) rows. Grants are added or deleted, never edited:
     deleting one signs the user out everywhere."""
 
@@ -25,11 +47,11 @@ class GrantInline(AdministratorAccessMixin, admin.TabularInline):
 
 
 @admin.register(Grant)
-class GrantAdmin(AdministratorAccessMixin, admin.ModelAdmin):
+class GrantAdmin(RoleLabelsMixin, AdministratorAccessMixin, admin.ModelAdmin):
     """Every grant as a (user, role, scope) triple."""
 
-    list_display = ["user", "role", "scope_label", "granted_by", "granted_at"]
-    list_filter = ["role", "membership_set", "user__grants_need_review"]
+    list_display = ["user", "role_label", "scope_label", "granted_by", "granted_at"]
+    list_filter = [RoleFilter, "membership_set", "user__grants_need_review"]
     search_fields = [
         "user__username",
         "jurisdiction__code",
@@ -39,6 +61,10 @@ class GrantAdmin(AdministratorAccessMixin, admin.ModelAdmin):
     list_select_related = ["user", "role", "jurisdiction", "membership_set", "granted_by"]
     autocomplete_fields = ["user", "jurisdiction", "membership_set"]
     fields = ["user", "role", "jurisdiction", "membership_set"]
+
+    @admin.display(description=_("role"), ordering="role__name")
+    def role_label(self, obj):
+        return roles.label(obj.role)
 
     @admin.display(description=_("scope"))
     def scope_label(self, obj):

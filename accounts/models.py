@@ -153,7 +153,7 @@ class Grant(models.Model):
         verbose_name_plural = _("grants")
 
     def __str__(self):
-        return f"{self.user} · {self.role.name} · {self.scope_label}"
+        return f"{self.user} · {roles.label(self.role)} · {self.scope_label}"
 
     @property
     def scope(self):
@@ -175,7 +175,7 @@ class Grant(models.Model):
         if self.role.name != roles.ADMINISTRATOR and not scoped:
             raise ValidationError(
                 _("%(role)s is granted for a jurisdiction or a membership set.")
-                % {"role": self.role.name}
+                % {"role": roles.label(self.role)}
             )
         if self.role.name not in roles.ALL_ROLES:
             raise ValidationError({"role": _("This group is not one of the roles.")})

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
 from ctframework import roles
@@ -28,7 +29,11 @@ def scopes_by_code(codes: list[str]) -> list[Scope]:
     unknown = [code for code in wanted if code not in found]
     if unknown:
         raise ValidationError(
-            _("Unknown jurisdiction or membership set code(s): %(codes)s.")
+            ngettext(
+                "Unknown jurisdiction or membership set code: %(codes)s.",
+                "Unknown jurisdiction or membership set codes: %(codes)s.",
+                len(unknown),
+            )
             % {"codes": ", ".join(unknown)}
         )
     return [found[code] for code in dict.fromkeys(wanted)]
@@ -48,7 +53,8 @@ def _check_scope_count(role: str, scopes: list[Scope]) -> None:
         raise ValidationError(_("Administrator is a global role: give it no code."))
     if role != roles.ADMINISTRATOR and not scopes:
         raise ValidationError(
-            _("Name the jurisdictions or membership sets %(role)s is granted for.") % {"role": role}
+            _("Name the jurisdictions or membership sets %(role)s is granted for.")
+            % {"role": roles.label(role)}
         )
 
 
@@ -107,7 +113,9 @@ def _missing_message(user, group: Group, missing: list[Scope | None]) -> str:
     parts = []
     for scope in missing:
         if scope is None:
-            parts.append(_("%(user)s does not hold %(role)s.") % {"user": user, "role": group})
+            parts.append(
+                _("%(user)s does not hold %(role)s.") % {"user": user, "role": roles.label(group)}
+            )
             continue
         via = []
         if isinstance(scope, Jurisdiction):
@@ -118,7 +126,7 @@ def _missing_message(user, group: Group, missing: list[Scope | None]) -> str:
             )
         message = _("%(user)s does not hold %(role)s for %(code)s.") % {
             "user": user,
-            "role": group,
+            "role": roles.label(group),
             "code": scope.code,
         }
         if via:

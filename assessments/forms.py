@@ -1,9 +1,12 @@
 """Forms for scores, assessments and observations; rules stay in services and permissions."""
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ctframework import roles
+from ctframework.choices import LocalizedModelChoiceField
 from principles.models import Framework
 
 from . import permissions
@@ -16,7 +19,10 @@ class ScoreForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     level = forms.ModelChoiceField(
-        queryset=ScoreLevel.objects.none(), required=False, widget=forms.RadioSelect
+        label=_("Level"),
+        queryset=ScoreLevel.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
     )
     justification = forms.CharField(
         label=_("Justification"), required=False, max_length=5000, widget=forms.Textarea
@@ -53,6 +59,17 @@ class ScoreForm(forms.Form):
         )
 
 
+class FrameworkChoiceField(LocalizedModelChoiceField):
+    def label_from_instance(self, framework):
+        title = framework.tr("short_title")
+        return dataclasses.replace(title, text=f"{title} ({framework.version})")
+
+
+class ScaleChoiceField(LocalizedModelChoiceField):
+    def label_from_instance(self, scale):
+        return scale.tr("name")
+
+
 class AssessmentForm(forms.ModelForm):
     """Create an assessment of a strategy; the people offered are those of its jurisdiction."""
 
@@ -60,6 +77,7 @@ class AssessmentForm(forms.ModelForm):
         model = Assessment
         fields = ["framework", "scale", "title", "assessors", "reviewer", "sharing", "partners"]
         widgets = {"assessors": forms.CheckboxSelectMultiple, "sharing": forms.RadioSelect}
+        field_classes = {"framework": FrameworkChoiceField, "scale": ScaleChoiceField}
 
     def __init__(self, *args, strategy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,14 +93,14 @@ class AssessmentForm(forms.ModelForm):
 
 
 class ObservationForm(forms.Form):
-    principle = forms.ChoiceField(label=_("On"), required=False)
+    principle = forms.ChoiceField(label=_("What the observation concerns"), required=False)
     text = forms.CharField(label=_("Observation"), max_length=10000, widget=forms.Textarea)
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.principles = {str(p.pk): p for p in assessment.framework.principles.order_by("order")}
         self.fields["principle"].choices = [("", _("The assessment as a whole"))] + [
-            (pk, f"{p.code} {p.title}") for pk, p in self.principles.items()
+            (pk, f"{p.code} {p.tr('title')}") for pk, p in self.principles.items()
         ]
 
     def clean_principle(self):

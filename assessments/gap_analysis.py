@@ -35,6 +35,7 @@ class Item:
     scored: bool
     not_applicable: bool
     has_evidence: bool
+    language: str = "en"  # of the title: the user's where translated, else the set's own
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class SectionInfo:
     parent_id: int | None
     title: str
     order: int
+    language: str = "en"  # of the title
 
 
 @dataclass
@@ -56,6 +58,7 @@ class SectionResult:
     achieved: int = 0
     possible: int = 0
     label: str = ""  # the title, with its parent's label where titles repeat
+    language: str = "en"  # of the title
 
     @property
     def coverage(self) -> float | None:
@@ -126,7 +129,11 @@ def analyse(
     labels = section_labels(sections)
     results = {
         s.section_id: SectionResult(
-            s.section_id, s.title, _depth(s, by_id), label=labels[s.section_id]
+            s.section_id,
+            s.title,
+            _depth(s, by_id),
+            label=labels[s.section_id],
+            language=s.language,
         )
         for s in ordered
     }

@@ -3,8 +3,9 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ctframework.languages import localized
@@ -44,7 +45,11 @@ class ScoreScale(models.Model):
         verbose_name_plural = _("score scales")
 
     def __str__(self):
-        return str(localized(self, "name"))
+        return str(self.tr("name"))
+
+    def tr(self, field: str, language: str | None = None):
+        """Its name or description in the user's language (our own translation), else English."""
+        return localized(self, field, language=language)
 
     def natural_key(self):
         return (self.slug,)
@@ -62,7 +67,9 @@ class ScoreLevelManager(models.Manager):
 class ScoreLevel(models.Model):
     """One level of a scale; a level without a value is "not applicable" and left out of totals."""
 
-    scale = models.ForeignKey(ScoreScale, on_delete=models.CASCADE, related_name="levels")
+    scale = models.ForeignKey(
+        ScoreScale, on_delete=models.CASCADE, related_name="levels", verbose_name=_("scale")
+    )
     code = models.CharField(_("code"), max_length=10)
     value = models.PositiveSmallIntegerField(
         _("value"), null=True, blank=True, help_text=_("Empty for “not applicable”.")
@@ -114,23 +121,32 @@ class Assessment(models.Model):
     """One strategy scored against one framework version, taken through review to finalized."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_REVIEW = "in-review", _("In review")
+        # Contexts: the word may take the gender of what it describes (an assessment).
+        DRAFT = "draft", pgettext_lazy("assessment status", "Draft")
+        IN_REVIEW = "in-review", pgettext_lazy("assessment status", "In review")
         SHARED = "shared", _("Shared with the jurisdiction")
-        FINALIZED = "finalized", _("Finalized")
+        FINALIZED = "finalized", pgettext_lazy("assessment status", "Finalized")
 
     class Sharing(models.TextChoices):
         CONFIDENTIAL = "confidential", _("Confidential to the jurisdiction")
         PARTNERS = "partners", _("Shared with named partners")
-        PUBLIC = "public", _("Public")
+        PUBLIC = "public", pgettext_lazy("sharing of an assessment", "Public")
 
     strategy = models.ForeignKey(
-        "strategies.Strategy", on_delete=models.PROTECT, related_name="assessments"
+        "strategies.Strategy",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("strategy"),
     )
     framework = models.ForeignKey(
-        "principles.Framework", on_delete=models.PROTECT, related_name="assessments"
+        "principles.Framework",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("framework"),
     )
-    scale = models.ForeignKey(ScoreScale, on_delete=models.PROTECT, related_name="assessments")
+    scale = models.ForeignKey(
+        ScoreScale, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("scale")
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -144,11 +160,14 @@ class Assessment(models.Model):
         related_name="partner_assessments",
         verbose_name=_("partners"),
         help_text=_(
-            "Jurisdictions the assessment is shared with when sharing is “named partners”."
+            "Jurisdictions the assessment is shared with when it is “Shared with named partners”."
         ),
     )
     assessors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_assessments"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_assessments",
+        verbose_name=_("assessors"),
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,17 +175,27 @@ class Assessment(models.Model):
         null=True,
         blank=True,
         related_name="reviewed_assessments",
+        verbose_name=_("reviewer"),
     )
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     previous_revision = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_revision"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_revision",
+        verbose_name=_("previous revision"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    finalized_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    finalized_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finalized at"))
 
     class Meta:
         ordering = ["-updated_at"]
@@ -175,7 +204,12 @@ class Assessment(models.Model):
 
     def __str__(self):
         name = self.title or f"{self.strategy.title} × {self.framework.short_title}"
-        return f"{name} (rev. {self.revision})" if self.revision > 1 else name
+        if self.revision > 1:
+            return gettext("%(name)s (revision %(revision)s)") % {
+                "name": name,
+                "revision": self.revision,
+            }
+        return name
 
     def save(self, *args, **kwargs):
         if self.pk and Assessment.objects.filter(pk=self.pk, status=self.Status.FINALIZED).exists():
@@ -205,12 +239,22 @@ class ScoreQuerySet(models.QuerySet):
 class Score(models.Model):
     """The score of one principle in one assessment; `version` guards against lost edits."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assessment")
+    )
     principle = models.ForeignKey(
-        "principles.Principle", on_delete=models.PROTECT, related_name="scores"
+        "principles.Principle",
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("principle"),
     )
     level = models.ForeignKey(
-        ScoreLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="scores"
+        ScoreLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scores",
+        verbose_name=_("level"),
     )
     justification = models.TextField(_("justification"), blank=True, max_length=5000)
     evidence = models.TextField(_("evidence"), blank=True, max_length=20000)
@@ -219,9 +263,14 @@ class Score(models.Model):
     recommendation = models.TextField(_("recommendation"), blank=True, max_length=5000)
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("updated at"))
 
     objects = ScoreQuerySet.as_manager()
 
@@ -262,9 +311,14 @@ class EvidenceLink(models.Model):
         LINKED = "linked", _("Evidence")
         DISMISSED = "dismissed", _("Dismissed suggestion")
 
-    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence_links")
+    score = models.ForeignKey(
+        Score, on_delete=models.CASCADE, related_name="evidence_links", verbose_name=_("score")
+    )
     passage = models.ForeignKey(
-        "strategies.Passage", on_delete=models.PROTECT, related_name="evidence_links"
+        "strategies.Passage",
+        on_delete=models.PROTECT,
+        related_name="evidence_links",
+        verbose_name=_("passage"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     # The location text the link added to the score, so that unlinking takes out exactly it
@@ -272,9 +326,13 @@ class EvidenceLink(models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     from_suggestion = models.BooleanField(_("accepted from the suggestions"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["score", "passage__document", "passage__position"]
@@ -298,12 +356,18 @@ class EvidenceLink(models.Model):
 class ScoreChange(models.Model):
     """One saved change of a score: who, when, and each changed field's old and new value."""
 
-    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
+    score = models.ForeignKey(
+        Score, on_delete=models.CASCADE, related_name="changes", verbose_name=_("score")
+    )
     version = models.PositiveIntegerField(_("version"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("changed at"))
     changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
 
     class Meta:
@@ -322,7 +386,10 @@ class Observation(models.Model):
     """A ministry's observation, kept as an annex and never merged into the assessors' text."""
 
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="observations"
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        verbose_name=_("assessment"),
     )
     principle = models.ForeignKey(
         "principles.Principle",
@@ -331,10 +398,16 @@ class Observation(models.Model):
         blank=True,
         related_name="observations",
         help_text=_("Empty for an observation on the assessment as a whole."),
+        verbose_name=_("principle"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     text = models.TextField(_("observation"), max_length=10000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["assessment", "created_at"]
@@ -348,15 +421,28 @@ class Observation(models.Model):
 class AssessmentEvent(models.Model):
     """The audit trail of an assessment: creation, workflow moves, reopening, sharing changes."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Moved")
+        REOPENED = "reopened", _("Reopened as a new revision")
+        UPDATED = "updated", _("Settings changed")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="events", verbose_name=_("assessment")
     )
-    action = models.CharField(_("action"), max_length=50)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=50, choices=Action.choices)
+    from_status = models.CharField(max_length=20, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=20, blank=True, verbose_name=_("to status"))
+    # Written by the person for a workflow move; made by the app for the other actions.
     note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
         ordering = ["assessment", "at"]
@@ -365,6 +451,36 @@ class AssessmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def summary(self) -> str:
+        """What happened, in the reader's language (the stored values are codes)."""
+        statuses = dict(Assessment.Status.choices)
+        if self.action == self.Action.STATUS:
+            return gettext("%(before)s → %(after)s") % {
+                "before": statuses.get(self.from_status, self.from_status),
+                "after": statuses.get(self.to_status, self.to_status),
+            }
+        if self.action == self.Action.CREATED and self.to_status:
+            return gettext("Created (%(status)s)") % {
+                "status": statuses.get(self.to_status, self.to_status)
+            }
+        if self.action == self.Action.UPDATED and self.note:
+            fields = [_field_label(name) for name in self.note.split(", ")]
+            return gettext("Settings changed: %(fields)s") % {"fields": ", ".join(fields)}
+        return self.get_action_display()
+
+    @property
+    def personal_note(self) -> str:
+        """The note its author wrote (workflow moves only)."""
+        return self.note if self.action == self.Action.STATUS else ""
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Assessment._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since removed: its stored name
+        return name
 
 
 class Report(models.Model):
@@ -375,13 +491,15 @@ class Report(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("report status", "Queued")
+        RUNNING = "running", pgettext_lazy("report status", "Running")
+        DONE = "done", pgettext_lazy("report status", "Done")
+        FAILED = "failed", pgettext_lazy("report status", "Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("assessment")
+    )
     content_hash = models.CharField(_("content hash"), max_length=64)
     options = models.JSONField(
         _("options"),
@@ -405,11 +523,15 @@ class Report(models.Model):
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-requested_at"]

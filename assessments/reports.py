@@ -23,7 +23,7 @@ from . import gap_analysis, selectors
 from .models import Assessment
 
 # Bump when the template or CSS change, so cached reports are rendered again.
-REPORT_LAYOUT_VERSION = "4"
+REPORT_LAYOUT_VERSION = "5"
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 FONT_DIRS = ("/usr/share/fonts/",)
 
@@ -249,15 +249,16 @@ CHART_AXIS_HEIGHT = 22
 def chart_value_text(section: dict) -> str:
     """What the chart says beside a section's bar: its coverage when every item is scored;
     "n of m scored" when some are not, with the coverage over the scored ones marked (*)."""
+    # The plural follows the scored items: "1 of 3 scored", "2 of 3 scored" (agreement).
     scored = ngettext(
-        "%(scored)d of %(total)d scored", "%(scored)d of %(total)d scored", section["total"]
+        "%(scored)d of %(total)d scored", "%(scored)d of %(total)d scored", section["scored"]
     ) % {"scored": section["scored"], "total": section["total"]}
     if section["coverage"] is None:
         return scored if section["scored"] < section["total"] else _("not applicable")
-    percent = f"{section['coverage']:g} %"
+    coverage = languages.percent(section["coverage"])
     if section["complete"]:
-        return percent
-    return _("%(percent)s* · %(scored)s") % {"percent": percent, "scored": scored}
+        return coverage
+    return _("%(percent)s* · %(scored)s") % {"percent": coverage, "scored": scored}
 
 
 def wrap_label(text: str, width: int = CHART_LABEL_CHARS, lines: int = CHART_LABEL_LINES):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
 from principles.models import CrossReference
@@ -35,7 +36,9 @@ def assessment_scores(assessment: Assessment):
     return (
         Score.objects.filter(assessment=assessment)
         .assessable()
-        .select_related("principle__section", "level")
+        # The framework too: a principle's title in the user's language asks its framework
+        # which languages are official.
+        .select_related("principle__section", "principle__framework", "level")
         .prefetch_related("principle__tags")
         .order_by("principle__order")
     )
@@ -107,20 +110,24 @@ def checklist(assessment: Assessment, *, unscored_only: bool = False, tag: str =
 
 
 def _items(scores) -> list[gap_analysis.Item]:
-    return [
-        gap_analysis.Item(
-            principle_id=score.principle_id,
-            code=score.principle.code,
-            title=score.principle.title,
-            section_id=score.principle.section_id,
-            order=score.principle.order,
-            value=score.level.value if score.level_id else None,
-            scored=score.is_scored,
-            not_applicable=bool(score.level_id and score.level.is_not_applicable),
-            has_evidence=bool(score.evidence.strip()),
+    items = []
+    for score in scores:
+        title = score.principle.tr("title")
+        items.append(
+            gap_analysis.Item(
+                principle_id=score.principle_id,
+                code=score.principle.code,
+                title=title.text,
+                language=title.language,
+                section_id=score.principle.section_id,
+                order=score.principle.order,
+                value=score.level.value if score.level_id else None,
+                scored=score.is_scored,
+                not_applicable=bool(score.level_id and score.level.is_not_applicable),
+                has_evidence=bool(score.evidence.strip()),
+            )
         )
-        for score in scores
-    ]
+    return items
 
 
 def earlier_assessment(assessment: Assessment) -> Assessment | None:
@@ -150,9 +157,11 @@ def assessment_gap_analysis(assessment: Assessment, scores=None) -> gap_analysis
     sections = []
     for section in framework.sections.all():
         section.framework = framework  # for its translations, without a query each
-        title = str(section.tr("title"))
+        title = section.tr("title")
         sections.append(
-            gap_analysis.SectionInfo(section.pk, section.parent_id, title, section.order)
+            gap_analysis.SectionInfo(
+                section.pk, section.parent_id, title.text, section.order, title.language
+            )
         )
     earlier = earlier_assessment(assessment)
     previous = None
@@ -168,3 +177,30 @@ def assessment_gap_analysis(assessment: Assessment, scores=None) -> gap_analysis
         top_value=assessment.scale.top_value,
         previous=previous,
     )
+
+
+def score_history(score: Score) -> list:
+    """The saved changes of a score, newest first; each with `.rows`: (field name, before,
+    after) in the reader's language. A level is stored as its English original ("2 ·
+    Partially addressed") and shown as the reader's language says it."""
+    levels = {level.code: str(level) for level in score.assessment.scale.levels.all()}
+
+    def shown(name, value):
+        if name == "level" and value:
+            return levels.get(value.split(" · ", 1)[0], value)
+        return value
+
+    changes = list(score.changes.select_related("changed_by").order_by("-version"))
+    for change in changes:
+        change.rows = [
+            (_score_field_label(name), shown(name, before), shown(name, after))
+            for name, (before, after) in change.changes.items()
+        ]
+    return changes
+
+
+def _score_field_label(name: str) -> str:
+    try:
+        return str(Score._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since removed: its stored name
+        return name

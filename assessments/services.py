@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ctframework import roles
 from ctframework.task_queue import TaskQueueUnavailable, enqueue
@@ -133,7 +133,9 @@ def _clean_input(assessment: Assessment, data: ScoreInput) -> ScoreInput:
     limits = {"justification": 5000, "evidence": 20000, "location": 1000, "recommendation": 5000}
     for name, limit in limits.items():
         if len(getattr(data, name)) > limit:
-            errors[name] = _("At most %(limit)s characters.") % {"limit": limit}
+            errors[name] = ngettext(
+                "At most %(limit)s character.", "At most %(limit)s characters.", limit
+            ) % {"limit": limit}
     if errors:
         raise ValidationError(errors)
     return data

@@ -167,7 +167,7 @@ def reader(
         score__assessment=assessment,
         status=EvidenceLink.Status.LINKED,
         passage__in=[p.pk for p in shown.object_list],
-    ).select_related("score__principle"):
+    ).select_related("score__principle__framework"):
         links[link.passage_id].append(link)
     grouped: dict[int, ReaderDocument] = {}
     for passage in shown.object_list:

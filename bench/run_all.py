@@ -15,6 +15,7 @@ SCRIPTS = [
     "checklist.py",
     "report.py",
     "documents.py",
+    "languages.py",
 ]
 
 

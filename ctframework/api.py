@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django_filters import NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
@@ -25,10 +26,10 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
-        message = str(exc) or "You do not have permission to perform this action."
+        message = str(exc) or _("You do not have permission to perform this action.")
         return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404):
-        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, TaskQueueUnavailable):
         return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     response = drf_exception_handler(exc, context)
@@ -36,7 +37,7 @@ def exception_handler(exc, context):
         # Anything else is our bug: log it, and still answer JSON rather than an HTML page.
         logger.exception("unhandled API error", exc_info=exc)
         return Response(
-            {"detail": "Internal error; it has been logged."},
+            {"detail": _("Internal error; it has been logged.")},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(response.data, list):  # e.g. a filter's error: always an object
@@ -47,14 +48,14 @@ def exception_handler(exc, context):
 def not_found(request, exception=None):
     """404: JSON under /api/, like the rest of the API; the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     """500: JSON under /api/; the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Internal error; it has been logged."}, status=500)
+        return JsonResponse({"detail": _("Internal error; it has been logged.")}, status=500)
     return defaults.server_error(request)
 
 

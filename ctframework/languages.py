@@ -10,6 +10,7 @@ and nothing about a language needs a migration. `localized()` picks what to show
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal, format_percent
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
@@ -78,3 +79,18 @@ def babel_locale(code: str | None = None) -> str:
     """The CLDR locale Babel formats numbers and dates with for a language."""
     code = normalize(code) or active()
     return {"zh-hans": "zh_Hans"}.get(code, code)
+
+
+def percent(value, digits: int = 1) -> str:
+    """60.7 → "60.7%" in English, "60,7 %" in French, "٪60.7" … in the active language."""
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0" + ("." + "0" * int(digits) if int(digits) else "") + "%"
+    return format_percent(float(value) / 100, format=pattern, locale=babel_locale())
+
+
+def number(value) -> str:
+    """A number written as the active language writes it (grouping and decimal marks)."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value, locale=babel_locale())

@@ -24,6 +24,9 @@ from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ctframework.languages import number
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,12 @@ class UnsafeFile(ValueError):
 def check_size(content: bytes, limits: ParseLimits = LIMITS) -> None:
     if len(content) > limits.max_bytes:
         raise UnsafeFile(
-            _("The file is %(size)s bytes; the limit is %(limit)s.")
-            % {"size": f"{len(content):,}", "limit": f"{limits.max_bytes:,}"}
+            ngettext(
+                "The file is %(size)s byte; the limit is %(limit)s.",
+                "The file is %(size)s bytes; the limit is %(limit)s.",
+                len(content),
+            )
+            % {"size": number(len(content)), "limit": number(limits.max_bytes)}
         )
 
 
@@ -132,11 +139,19 @@ def load_json_or_yaml(content: bytes, limits: ParseLimits = LIMITS) -> tuple[Any
 
 
 def _deeper_than(limits: ParseLimits) -> str:
-    return _("The file is nested more than %(depth)s levels deep.") % {"depth": limits.max_depth}
+    return ngettext(
+        "The file is nested more than %(depth)s level deep.",
+        "The file is nested more than %(depth)s levels deep.",
+        limits.max_depth,
+    ) % {"depth": limits.max_depth}
 
 
 def _too_many(limits: ParseLimits) -> str:
-    return _("The file holds more than %(count)s values.") % {"count": f"{limits.max_values:,}"}
+    return ngettext(
+        "The file holds more than %(count)s value.",
+        "The file holds more than %(count)s values.",
+        limits.max_values,
+    ) % {"count": number(limits.max_values)}
 
 
 def check_structure(data: Any, limits: ParseLimits = LIMITS) -> None:
@@ -156,8 +171,12 @@ def check_structure(data: Any, limits: ParseLimits = LIMITS) -> None:
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str) and len(value) > limits.max_text:
             raise UnsafeFile(
-                _("A text in the file is %(length)s characters long; the limit is %(limit)s.")
-                % {"length": f"{len(value):,}", "limit": f"{limits.max_text:,}"}
+                ngettext(
+                    "A text in the file is %(length)s character long; the limit is %(limit)s.",
+                    "A text in the file is %(length)s characters long; the limit is %(limit)s.",
+                    len(value),
+                )
+                % {"length": number(len(value)), "limit": number(limits.max_text)}
             )
 
 
@@ -171,21 +190,28 @@ def open_zip(content: bytes, limits: ParseLimits = LIMITS) -> zipfile.ZipFile:
     members = archive.infolist()
     if len(members) > limits.max_members:
         raise UnsafeFile(
-            _("The file holds %(count)s parts; the limit is %(limit)s.")
-            % {"count": f"{len(members):,}", "limit": f"{limits.max_members:,}"}
+            ngettext(
+                "The file holds %(count)s part; the limit is %(limit)s.",
+                "The file holds %(count)s parts; the limit is %(limit)s.",
+                len(members),
+            )
+            % {"count": number(len(members)), "limit": number(limits.max_members)}
         )
     unpacked = sum(member.file_size for member in members)
     packed = sum(member.compress_size for member in members) or 1
     if unpacked > limits.max_unpacked_bytes or unpacked / packed > limits.max_ratio:
         raise UnsafeFile(
-            _(
+            ngettext(
+                "The file unpacks to %(size)s byte (%(ratio)s times its size); the limits "
+                "are %(limit)s bytes and %(max_ratio)s times: it may be a zip bomb.",
                 "The file unpacks to %(size)s bytes (%(ratio)s times its size); the limits "
-                "are %(limit)s bytes and %(max_ratio)s times: it may be a zip bomb."
+                "are %(limit)s bytes and %(max_ratio)s times: it may be a zip bomb.",
+                unpacked,
             )
             % {
-                "size": f"{unpacked:,}",
+                "size": number(unpacked),
                 "ratio": unpacked // packed,
-                "limit": f"{limits.max_unpacked_bytes:,}",
+                "limit": number(limits.max_unpacked_bytes),
                 "max_ratio": limits.max_ratio,
             }
         )

@@ -187,7 +187,8 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("es", _("Spanish")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The app's catalogues, then translations of Django's own admin strings its catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django-admin"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -219,7 +220,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     # Token first, so an anonymous call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ctframework.api_authentication.TokenAuthenticationInUserLanguage",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -354,5 +355,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools log every layout step and font subset at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ctframework.admin_access import AdministratorAccessMixin
@@ -15,7 +17,10 @@ from .services import library_file_import
 class LibraryImportForm(forms.Form):
     file = forms.FileField(
         label=_("Framework or crosswalk file"),
-        help_text=_("YAML or JSON in the format of docs/framework-format.md, at most 20 MB."),
+        help_text=format_lazy(
+            _("YAML or JSON in the format of {document}, at most 20 MB."),
+            document=mark_safe("<code>docs/framework-format.md</code>"),
+        ),
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: only show what would change"), required=False, initial=True

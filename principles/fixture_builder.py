@@ -9,6 +9,12 @@ fixture twice changes nothing.
 import json
 from pathlib import Path
 
+from ctframework.data_translations import (
+    level_translations,
+    scale_translations,
+    tag_translations,
+)
+
 from .library_files import FRAMEWORK_FORMAT, principle_key, read_library_file
 
 LIBRARY_DIR = Path(__file__).parent / "library"
@@ -24,7 +30,8 @@ def framework_objects(data: dict) -> list[dict]:
             "fields": {
                 "slug": t["slug"],
                 "name": t["name"],
-                "translations": t.get("translations", {}),
+                # The set's own translations of a theme, else the app's (locale/data).
+                "translations": t.get("translations") or tag_translations(t["slug"]),
             },
         }
         for t in data.get("tags", [])
@@ -136,3 +143,14 @@ def build_fixtures(library_dir: Path = LIBRARY_DIR) -> dict[str, list[dict]]:
 
 def fixture_json(objects: list[dict]) -> str:
     return json.dumps(objects, indent=1, ensure_ascii=False) + "\n"
+
+
+def score_scale_fixture(current: list[dict]) -> list[dict]:
+    """The committed score scales with the app's translations of their names and levels."""
+    for obj in current:
+        fields = obj["fields"]
+        if obj["model"] == "assessments.scorescale":
+            fields["translations"] = scale_translations(fields["slug"])
+        elif obj["model"] == "assessments.scorelevel":
+            fields["translations"] = level_translations(fields["scale"][0], fields["code"])
+    return current

@@ -12,6 +12,8 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ctframework.safe_parsing import LIMITS, UnsafeFile, load_json_or_yaml
@@ -40,7 +42,7 @@ class Problem:
     def __str__(self):
         where = self.location or "file"
         if self.line:
-            where = f"{where} (line {self.line})"
+            where = _("%(where)s (line %(line)s)") % {"where": where, "line": self.line}
         return f"{where}: {self.message}"
 
 
@@ -119,17 +121,23 @@ def _schema_problems(data: dict, kind: str, lines: _LineIndex, version: int) -> 
         path = list(error.absolute_path)
         message = error.message
         if error.validator == "additionalProperties":
-            message = f"unknown key: {message.split('(')[-1].rstrip(')')}"
+            message = _("unknown key: %(key)s") % {"key": message.split("(")[-1].rstrip(")")}
         elif error.validator == "pattern" and error.instance is not None:
             message = (
-                "must not be empty"
+                _("must not be empty")
                 if isinstance(error.instance, str) and not error.instance.strip()
-                else f"{error.instance!r} has characters that are not allowed here"
+                else _("%(value)r has characters that are not allowed here")
+                % {"value": error.instance}
             )
         elif error.validator == "maxLength":
-            message = (
-                f"is too long: {len(error.instance)} characters, at most {error.validator_value}"
-            )
+            message = ngettext(
+                "is too long: %(length)s character, at most %(limit)s",
+                "is too long: %(length)s characters, at most %(limit)s",
+                len(error.instance),
+            ) % {
+                "length": len(error.instance),
+                "limit": error.validator_value,
+            }
         elif error.validator == "type" and isinstance(error.instance, int | float):
             message += " (write it in quotes)" if "'string'" in message else ""
         problems.append(Problem(format_path(path), message, lines.line_of(path)))
@@ -146,18 +154,24 @@ def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
     tags = set()
     for i, tag in enumerate(data.get("tags", [])):
         if tag["slug"] in tags:
-            problem(["tags", i, "slug"], f"tag {tag['slug']!r} is declared twice")
+            problem(
+                ["tags", i, "slug"], _("tag %(slug)r is declared twice") % {"slug": tag["slug"]}
+            )
         tags.add(tag["slug"])
 
     sections = set()
     for i, section in enumerate(data["sections"]):
         if section["code"] in sections:
-            problem(["sections", i, "code"], f"section code {section['code']!r} is used twice")
+            problem(
+                ["sections", i, "code"],
+                _("section code %(code)r is used twice") % {"code": section["code"]},
+            )
         parent = section.get("parent")
         if parent is not None and parent not in sections:
             problem(
                 ["sections", i, "parent"],
-                f"unknown section {parent!r}: a parent must be declared before its children",
+                _("unknown section %(code)r: a parent must be declared before its children")
+                % {"code": parent},
             )
         sections.add(section["code"])
 
@@ -166,22 +180,31 @@ def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
         if original in entry.get("translations", {}):
             problem(
                 [*path, "translations", original],
-                f"{original!r} is the set's own language: its text is the original, not a "
-                "translation",
+                _(
+                    "%(language)r is the set's own language: its text is the original, not a "
+                    "translation"
+                )
+                % {"language": original},
             )
 
     codes = set()
     for i, principle in enumerate(data["principles"]):
         if principle["code"] in codes:
-            problem(["principles", i, "code"], f"code {principle['code']!r} is used twice")
+            problem(
+                ["principles", i, "code"],
+                _("code %(code)r is used twice") % {"code": principle["code"]},
+            )
         codes.add(principle["code"])
         if principle["section"] not in sections:
-            problem(["principles", i, "section"], f"unknown section {principle['section']!r}")
+            problem(
+                ["principles", i, "section"],
+                _("unknown section %(code)r") % {"code": principle["section"]},
+            )
         for j, tag in enumerate(principle.get("tags", [])):
             if tag not in tags:
                 problem(
                     ["principles", i, "tags", j],
-                    f"unknown tag {tag!r}: declare it in the top-level tags list",
+                    _("unknown tag %(tag)r: declare it in the top-level tags list") % {"tag": tag},
                 )
     return problems
 
@@ -204,13 +227,16 @@ def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
         path = [key, i]
         if source == target:
             problems.append(
-                Problem(format_path(path), "a principle cannot map to itself", lines.line_of(path))
+                Problem(
+                    format_path(path), _("a principle cannot map to itself"), lines.line_of(path)
+                )
             )
         if (source, target) in seen:
             problems.append(
                 Problem(
                     format_path(path),
-                    f"the same source and target as {seen[(source, target)]}",
+                    _("the same source and target as %(other)s")
+                    % {"other": seen[(source, target)]},
                     lines.line_of(path),
                 )
             )
@@ -219,9 +245,9 @@ def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
         if (key == "removed") != (verdict == "removed") and verdict is not None:
             where = format_path([*path, "review", "verdict"])
             message = (
-                "a removed link's verdict is 'removed'"
+                _("a removed link's verdict is 'removed'")
                 if key == "removed"
-                else "only a link under 'removed' has the verdict 'removed'"
+                else _("only a link under 'removed' has the verdict 'removed'")
             )
             problems.append(Problem(where, message, lines.line_of([*path, "review"])))
     return problems
@@ -234,7 +260,7 @@ def read_library_file(content: bytes) -> dict:
     except UnsafeFile as exc:
         raise LibraryFileError([Problem("", str(exc), exc.line)]) from None
     if not isinstance(data, dict):
-        raise LibraryFileError([Problem("", "the file must hold a mapping with a 'format' key")])
+        raise LibraryFileError([Problem("", _("the file must hold a mapping with a 'format' key"))])
     data = _dates_to_text(data)
     lines = _LineIndex(text)
     declared = data.get("format")
@@ -246,8 +272,8 @@ def read_library_file(content: bytes) -> dict:
             [
                 Problem(
                     "format",
-                    f"must be {FRAMEWORK_FORMAT!r} or {CROSSWALK_FORMAT!r} (or version 1 of "
-                    "either)",
+                    _("must be %(framework)r or %(crosswalk)r (or version 1 of either)")
+                    % {"framework": FRAMEWORK_FORMAT, "crosswalk": CROSSWALK_FORMAT},
                     lines.line_of(["format"]),
                 )
             ]

@@ -3,13 +3,27 @@
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ctframework.languages import Localized, localized
+from ctframework.languages import Localized, active, localized, normalize
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and single hyphens.")
 )
+
+
+# What sets call their items, in the interface's own words: a set that brings no translation
+# of its item label is shown with these (an interface word, not the set's text).
+ITEM_LABELS = {
+    "Principle": pgettext_lazy("what a set calls its items", "Principle"),
+    "Recommendation": pgettext_lazy("what a set calls its items", "Recommendation"),
+    "Good practice": pgettext_lazy("what a set calls its items", "Good practice"),
+    "Item": pgettext_lazy("what a set calls its items", "Item"),
+    "Paragraph": pgettext_lazy("what a set calls its items", "Paragraph"),
+    "Article": pgettext_lazy("what a set calls its items", "Article"),
+}
 
 
 class TagManager(models.Manager):
@@ -125,13 +139,20 @@ class Framework(models.Model):
 
     def tr(self, field: str, language: str | None = None) -> Localized:
         """A field in the user's language where translated, else the original, labelled."""
-        return localized(
+        text = localized(
             self,
             field,
             original_language=self.language,
             official=self.official_languages,
             language=language,
         )
+        wanted = normalize(language) or active()
+        interface_word = field == "item_label" and self.item_label in ITEM_LABELS
+        if interface_word and text.original and wanted != text.language:
+            with translation.override(wanted):
+                label = str(ITEM_LABELS[self.item_label])
+            return Localized(label, wanted, original=False)
+        return text
 
 
 class SectionManager(models.Manager):
@@ -144,9 +165,16 @@ class SectionManager(models.Manager):
 class Section(models.Model):
     """A heading of a framework; sections nest ("Procedural › Regional strategies")."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="sections", verbose_name=_("framework")
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     code = models.CharField(_("code"), max_length=100)
     title = models.CharField(_("title"), max_length=500)
@@ -199,8 +227,12 @@ class PrincipleManager(models.Manager):
 class Principle(models.Model):
     """One item of a framework: a principle, a recommendation or a guidance item."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="principles")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="principles")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="principles", verbose_name=_("framework")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="principles", verbose_name=_("section")
+    )
     code = models.CharField(
         _("code"), max_length=50, help_text=_("Stable within the framework version: VP-28, PG3-k.")
     )
@@ -208,7 +240,9 @@ class Principle(models.Model):
     title = models.CharField(_("title"), max_length=500)
     text = models.TextField(_("text"))
     order = models.PositiveIntegerField(_("order"), default=0)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="principles")
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="principles", verbose_name=_("tags")
+    )
     assessable = models.BooleanField(
         _("can be assessed"),
         default=True,
@@ -284,6 +318,16 @@ class ReviewVerdict(models.TextChoices):
     REMOVED = "removed", _("removed")
 
 
+RELATIONSHIP_SENTENCES = {
+    "equal-to": _("This item says the same as the related item."),
+    "equivalent-to": _("This item is equivalent to the related item."),
+    "subset-of": _("This item is a subset of the related item: part of what it covers."),
+    "superset-of": _("This item is a superset of the related item: it covers all of it, and more."),
+    "intersects-with": _("This item and the related item overlap in part."),
+}
+RELATIONSHIP_INVERSE = {"subset-of": "superset-of", "superset-of": "subset-of"}
+
+
 class CrossReference(models.Model):
     """A typed link between principles of two frameworks (OSCAL mapping relationships)."""
 
@@ -294,8 +338,18 @@ class CrossReference(models.Model):
         SUPERSET_OF = "superset-of", _("superset of")
         INTERSECTS_WITH = "intersects-with", _("intersects with")
 
-    source = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="references_out")
-    target = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="references_in")
+    source = models.ForeignKey(
+        Principle,
+        on_delete=models.CASCADE,
+        related_name="references_out",
+        verbose_name=pgettext_lazy("the item a cross-reference starts from", "source"),
+    )
+    target = models.ForeignKey(
+        Principle,
+        on_delete=models.CASCADE,
+        related_name="references_in",
+        verbose_name=pgettext_lazy("the item a cross-reference leads to", "target"),
+    )
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     strength = models.PositiveSmallIntegerField(
         _("strength"),
@@ -331,6 +385,15 @@ class CrossReference(models.Model):
 
     def __str__(self):
         return f"{self.source.code} {self.relationship} {self.target.code}"
+
+    def seen_from(self, principle: "Principle") -> str:
+        """The relationship as a sentence about `principle`, one end of this link, and the
+        other end ("the related item"); a whole sentence each, so that every language can
+        say it its own way."""
+        relationship = self.relationship
+        if principle.pk == self.target_id:
+            relationship = RELATIONSHIP_INVERSE.get(relationship, relationship)
+        return str(RELATIONSHIP_SENTENCES[relationship])
 
     def natural_key(self):
         return (*self.source.natural_key(), *self.target.natural_key())

@@ -33,14 +33,23 @@ def framework_sections(framework: Framework) -> list[Section]:
 
 
 def principle_cross_references(principle: Principle) -> tuple[list, list]:
-    """The links from this principle and the links to it, strongest first."""
-    outgoing = principle.references_out.select_related("target__framework").order_by(
-        "-strength", "target__framework__title", "target__order"
+    """The links from this principle and the links to it, strongest first; each with
+    `.related` (the principle at the other end) and `.sentence` (the relationship said
+    from this principle's side)."""
+    outgoing = list(
+        principle.references_out.select_related("target__framework").order_by(
+            "-strength", "target__framework__title", "target__order"
+        )
     )
-    incoming = principle.references_in.select_related("source__framework").order_by(
-        "-strength", "source__framework__title", "source__order"
+    incoming = list(
+        principle.references_in.select_related("source__framework").order_by(
+            "-strength", "source__framework__title", "source__order"
+        )
     )
-    return list(outgoing), list(incoming)
+    for ref in outgoing + incoming:
+        ref.related = ref.target if ref.source_id == principle.pk else ref.source
+        ref.sentence = ref.seen_from(principle)
+    return outgoing, incoming
 
 
 def search_principles(query: str) -> list[Principle]:

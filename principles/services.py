@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .library_files import (
     CROSSWALK_FORMAT,
@@ -32,14 +34,33 @@ class ImportReport:
         return bool(self.created or self.changed or self.deleted)
 
     def lines(self) -> list[str]:
-        verb = "would be" if self.dry_run else "were"
         out = [self.subject]
-        for label, items in (("created", self.created), ("changed", self.changed)):
-            out += [f"  {label}: {item}" for item in items]
-        out += [f"  deleted: {item}" for item in self.deleted]
+        for label, items in (
+            (_("created: %(item)s"), self.created),
+            (_("changed: %(item)s"), self.changed),
+            (_("deleted: %(item)s"), self.deleted),
+        ):
+            out += ["  " + label % {"item": item} for item in items]
+        # Counts after labels: no sentence whose grammar depends on four numbers at once.
+        summary = (
+            _(
+                "Would be created: %(created)s; changed: %(changed)s; deleted: %(deleted)s; "
+                "unchanged: %(unchanged)s."
+            )
+            if self.dry_run
+            else _(
+                "Created: %(created)s; changed: %(changed)s; deleted: %(deleted)s; "
+                "unchanged: %(unchanged)s."
+            )
+        )
         out.append(
-            f"{len(self.created)} {verb} created, {len(self.changed)} changed, "
-            f"{len(self.deleted)} deleted, {self.unchanged} unchanged."
+            summary
+            % {
+                "created": len(self.created),
+                "changed": len(self.changed),
+                "deleted": len(self.deleted),
+                "unchanged": self.unchanged,
+            }
         )
         return out
 
@@ -170,8 +191,11 @@ def _write_crosswalk(data: dict, report: ImportReport) -> None:
                 problems.append(
                     Problem(
                         f"mappings[{i}].{end}",
-                        f"no principle {key[2]} in framework {key[0]} version {key[1]}: "
-                        "import that framework first",
+                        _(
+                            "no principle %(code)s in framework %(framework)s version "
+                            "%(version)s: import that framework first"
+                        )
+                        % {"code": key[2], "framework": key[0], "version": key[1]},
                     )
                 )
     if problems:
@@ -241,15 +265,24 @@ def library_file_import(*, content: bytes, dry_run: bool = False) -> ImportRepor
 
 
 def _refuse_changes_to_assessed(framework: Framework, report: ImportReport) -> None:
-    if report.has_changes and framework.assessments.exists():
+    count = framework.assessments.count() if report.has_changes else 0
+    if count:
         raise LibraryFileError(
             [
                 Problem(
                     "framework.version",
-                    f"framework {framework.slug} version {framework.version} already has "
-                    f"{framework.assessments.count()} assessment(s) and is never changed in "
-                    "place. Publish the revision as a new version: change framework.version "
-                    f"(for example to “{framework.version}.1”) and import the file again.",
+                    ngettext(
+                        "framework %(slug)s version %(version)s already has %(count)s "
+                        "assessment and is never changed in place. Publish the revision as "
+                        "a new version: change framework.version (for example to "
+                        "“%(version)s.1”) and import the file again.",
+                        "framework %(slug)s version %(version)s already has %(count)s "
+                        "assessments and is never changed in place. Publish the revision as "
+                        "a new version: change framework.version (for example to "
+                        "“%(version)s.1”) and import the file again.",
+                        count,
+                    )
+                    % {"slug": framework.slug, "version": framework.version, "count": count},
                 )
             ]
         )

@@ -5,7 +5,7 @@
 #
 #   scripts/system-packages.sh [--check | --list] [--for NAME] TAG...
 #
-# TAG is a tag of system-packages.txt (image, pdf, venv, test, service) or `all`; a package is
+# TAG is a tag of system-packages.txt (image, run, venv, test, service) or `all`; a package is
 # selected when it carries any of them.
 #   (default)  install what is missing, as root or through `sudo -n`; otherwise print the
 #              apt-get command to run as root and exit 1. Then start the selected services.
@@ -24,7 +24,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 list=${SYSTEM_PACKAGES_FILE:-$root/system-packages.txt}
 pg_etc=${SYSTEM_PACKAGES_PG_ETC:-/etc/postgresql}
-known_tags=" image pdf venv test service "
+known_tags=" image run venv test service "
 # Same rule as Debian policy §5.6.1: lower case letters, digits, + - . ; at least two long.
 name_pattern='^[a-z0-9][a-z0-9+.-]+$'
 

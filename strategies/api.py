@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -64,7 +65,7 @@ class StrategySerializer(serializers.ModelSerializer):
 
     def validate_jurisdiction(self, jurisdiction):
         if not permissions.can_create_strategy(self.context["request"].user, jurisdiction):
-            raise serializers.ValidationError("You cannot add strategies for this jurisdiction.")
+            raise serializers.ValidationError(_("You cannot add strategies for this jurisdiction."))
         return jurisdiction
 
     def validate(self, attrs):

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ctframework.languages import localized
+from ctframework.languages import Localized, localized
 
 
 class JurisdictionManager(models.Manager):
@@ -65,10 +65,14 @@ class Jurisdiction(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    def tr(self, field: str = "name", language: str | None = None) -> Localized:
+        """The name in the user's language where there is one, else the English name."""
+        return localized(self, field, language=language)
+
     @property
     def display_name(self) -> str:
-        """The name in the user's language where there is one (CLDR's for States, not the
-        UN's official short names), else the English name."""
+        """The name in the user's language where there is one (the UN's short names of States,
+        strategies/data/un_country_names.yaml), else the English name."""
         return str(localized(self, "name"))
 
     @property
@@ -87,13 +91,17 @@ class Strategy(models.Model):
         SECTORAL = "sectoral", _("Sectoral strategy")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_FORCE = "in-force", _("In force")
-        EXPIRED = "expired", _("Expired")
-        UNDER_REVIEW = "under-review", _("Under review")
+        # Contexts: the word may take the gender of what it describes (a strategy).
+        DRAFT = "draft", pgettext_lazy("strategy status", "Draft")
+        IN_FORCE = "in-force", pgettext_lazy("strategy status", "In force")
+        EXPIRED = "expired", pgettext_lazy("strategy status", "Expired")
+        UNDER_REVIEW = "under-review", pgettext_lazy("strategy status", "Under review")
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="strategies"
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="strategies",
+        verbose_name=_("jurisdiction"),
     )
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -130,10 +138,15 @@ class Strategy(models.Model):
         verbose_name=_("supersedes"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["jurisdiction__name", "-year_adopted", "title"]
@@ -167,10 +180,12 @@ class StrategyDocument(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for text extraction")
         EXTRACTING = "extracting", _("Extracting the text")
-        READY = "ready", _("Ready")
+        READY = "ready", pgettext_lazy("document status", "Ready")
         FAILED = "failed", _("Could not be read")
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="documents")
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="documents", verbose_name=_("strategy")
+    )
     file = models.FileField(_("file"), upload_to="strategies/%Y/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
@@ -184,14 +199,20 @@ class StrategyDocument(models.Model):
     pages_without_text = models.PositiveIntegerField(_("pages without text"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
     # When the extraction was last sent to the task queue (the upload, or a requeue): a
     # document still queued long after it was never picked up.
-    queued_at = models.DateTimeField(default=timezone.now)
-    extraction_started_at = models.DateTimeField(null=True, blank=True)
-    extracted_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now, verbose_name=_("queued at"))
+    extraction_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("extraction started at")
+    )
+    extracted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("extracted at"))
 
     class Meta:
         ordering = ["strategy", "uploaded_at"]
@@ -221,10 +242,15 @@ class Passage(models.Model):
         PARAGRAPH = "paragraph", _("Paragraph")
 
     document = models.ForeignKey(
-        StrategyDocument, on_delete=models.CASCADE, related_name="passages"
+        StrategyDocument,
+        on_delete=models.CASCADE,
+        related_name="passages",
+        verbose_name=_("document"),
     )
     # The strategy again, so that scoping and ranking filter passages without a join.
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="passages")
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="passages", verbose_name=_("strategy")
+    )
     position = models.PositiveIntegerField(_("position"), help_text=_("1 for the first passage."))
     page = models.PositiveIntegerField(_("page"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -246,7 +272,7 @@ class Passage(models.Model):
     )
     # PostgreSQL's full-text vector of the text, stored so that searching a long strategy
     # reads an index instead of parsing every passage again (filled in by the extraction).
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
 
     class Meta:
         ordering = ["document", "position"]

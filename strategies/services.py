@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from assessments import permissions
+from ctframework.languages import number
 from ctframework.task_queue import TaskQueueUnavailable, enqueue
 
 from . import ranking, selectors
@@ -109,9 +110,12 @@ def document_extract(*, document_id: int) -> StrategyDocument:
             # Each attempt was cut short (a worker killed by the time or memory limit).
             document_mark_failed(
                 document_id=document_id,
-                message=_(
+                message=ngettext(
+                    "Reading the document was interrupted %(count)s time; it may be too "
+                    "large or too complex. Split it and upload the parts.",
                     "Reading the document was interrupted %(count)s times; it may be too "
-                    "large or too complex. Split it and upload the parts."
+                    "large or too complex. Split it and upload the parts.",
+                    document.attempts,
                 )
                 % {"count": document.attempts},
             )
@@ -135,11 +139,14 @@ def document_extract(*, document_id: int) -> StrategyDocument:
     if len(extraction.passages) > cap:
         document_mark_failed(
             document_id=document_id,
-            message=_(
+            message=ngettext(
+                "The document has %(count)s paragraph or heading; at most %(cap)s are "
+                "accepted in one document. Split it and upload the parts.",
                 "The document has %(count)s paragraphs and headings; at most %(cap)s are "
-                "accepted in one document. Split it and upload the parts."
+                "accepted in one document. Split it and upload the parts.",
+                len(extraction.passages),
             )
-            % {"count": f"{len(extraction.passages):,}", "cap": f"{cap:,}"},
+            % {"count": number(len(extraction.passages)), "cap": number(cap)},
         )
         return StrategyDocument.objects.get(pk=document_id)
     with transaction.atomic():
@@ -210,9 +217,12 @@ def document_delete(*, document: StrategyDocument, user) -> None:
     except ProtectedError:
         linked = EvidenceLink.objects.filter(passage__document=document).count()
         raise ValidationError(
-            _(
+            ngettext(
+                "%(count)s passage of this document is linked as evidence in assessments; "
+                "unlink it first.",
                 "%(count)s passages of this document are linked as evidence in assessments; "
-                "unlink them first."
+                "unlink them first.",
+                linked,
             )
             % {"count": linked}
         ) from None

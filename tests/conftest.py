@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from ctframework import roles
@@ -65,6 +66,15 @@ def migrated_to(transactional_db):
     test cannot leave the tests after it on an old schema."""
     yield migrate
     call_command("migrate", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in French leaves French active in the thread (Django resets the language at
+    the next request, not after a response): the next test starts in English, as a fresh
+    process (a management command, a worker) does."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

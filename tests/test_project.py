@@ -87,9 +87,9 @@ def make_dry_run(target: str) -> str:
 
 
 @pytest.mark.core
-def test_make_run_installs_what_pdf_rendering_needs_from_the_list():
+def test_make_run_installs_what_the_embedded_default_needs_from_the_list():
     lines = make_dry_run("run").splitlines()
-    assert lines[0] == f"{SCRIPT} --for 'make run' pdf"
+    assert lines[0] == f"{SCRIPT} --for 'make run' run"
     assert not any("postgres" in line or "redis" in line for line in lines)
 
 
@@ -128,8 +128,8 @@ def test_the_dockerfile_installs_the_image_packages_of_the_list_before_the_app()
     install = dockerfile.index("apt-get install -y --no-install-recommends $packages")
     assert dockerfile.index(f"COPY {SCRIPT} ") < listing < install < pip_install
     assert "apt-get install" not in dockerfile[install + 1 :]  # no second list
-    # Translation catalogues: compiled when there are some.
-    assert "if [ -d locale ]; then python manage.py compilemessages" in dockerfile
+    # The translation catalogues are compiled in the image.
+    assert "python manage.py compilemessages --ignore .venv --ignore var" in dockerfile
 
 
 @pytest.mark.core

@@ -7,6 +7,7 @@ every write through assessments.services: the same rules as the browser.
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -78,7 +79,7 @@ class AssessmentViewSet(
         data = serializer.validated_data
         strategy = data["strategy"]
         if not permissions.can_create_assessment(self.request.user, strategy):
-            raise PermissionDenied("You cannot start assessments of this strategy.")
+            raise PermissionDenied(_("You cannot start assessments of this strategy."))
         serializer.instance = services.assessment_create(
             strategy=strategy,
             framework=data["framework"],
@@ -201,7 +202,7 @@ def _expected_version(request, validated: dict, current: Score) -> int | Respons
         if not tag.isdigit() or int(tag) != current.version:
             return Response(
                 {
-                    "detail": "If-Match does not match the current version; nothing was saved.",
+                    "detail": _("If-Match does not match the current version; nothing was saved."),
                     "current": ScoreSerializer(current, context={"request": request}).data,
                 },
                 status=status.HTTP_412_PRECONDITION_FAILED,
@@ -211,7 +212,7 @@ def _expected_version(request, validated: dict, current: Score) -> int | Respons
     if "version" in validated:
         return validated["version"]
     return Response(
-        {"detail": "Send the version you started from, as `version` or an If-Match header."},
+        {"detail": _("Send the version you started from, as `version` or an If-Match header.")},
         status=status.HTTP_428_PRECONDITION_REQUIRED,
     )
 
@@ -274,7 +275,9 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                     scale_id=score.assessment.scale_id, code=code
                 ).first()
                 if level is None:
-                    raise ValidationError({"level": [f"No level {code!r} on this scale."]})
+                    raise ValidationError(
+                        {"level": [_("No level %(code)r on this scale.") % {"code": code}]}
+                    )
         data = ScoreInput(
             level=level,
             **{
@@ -289,8 +292,10 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         except ScoreConflict as conflict:
             return Response(
                 {
-                    "detail": "Someone else saved this score since that version; nothing was "
-                    "saved. Compare with `current` and send again with its version.",
+                    "detail": _(
+                        "Someone else saved this score since that version; nothing was "
+                        "saved. Compare with `current` and send again with its version."
+                    ),
                     "current": ScoreSerializer(conflict.current, context={"request": request}).data,
                 },
                 status=status.HTTP_409_CONFLICT,
@@ -330,7 +335,7 @@ class ScoreViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             limit = min(max(int(request.query_params.get("limit", 5)), 1), 20)
         except ValueError:
-            raise ValidationError({"limit": ["A whole number from 1 to 20."]}) from None
+            raise ValidationError({"limit": [_("A whole number from 1 to 20.")]}) from None
         score = Score.objects.select_related("principle").prefetch_related("principle__tags")
         score = score.get(pk=kwargs["pk"])
         found = suggestions.score_suggestions(score.assessment, [score], limit=limit)

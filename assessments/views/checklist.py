@@ -128,10 +128,16 @@ def score_save_view(request, pk: int, score_pk: int):
     if status == 200:
         messages.success(request, _("%(code)s saved.") % {"code": score.principle.code})
         return redirect(reverse("assessments:checklist", args=[assessment.pk]) + anchor)
+    labels = {name: field.label for name, field in form.fields.items()}
+    errors = [
+        (labels.get(name) or name, error["message"] if isinstance(error, dict) else error)
+        for name, field_errors in body.get("errors", {}).items()
+        for error in field_errors
+    ]
     return render(
         request,
         "assessments/score_problem.html",
-        {"assessment": assessment, "score": score, "form": form, "problem": body},
+        {"assessment": assessment, "score": score, "form": form, "problem": body, "errors": errors},
         status=status,
     )
 
@@ -142,9 +148,11 @@ def score_history(request, pk: int, score_pk: int):
     if not permissions.can_see_history(request.user, assessment):
         raise PermissionDenied
     score = get_object_or_404(
-        Score.objects.select_related("principle"), pk=score_pk, assessment=assessment
+        Score.objects.select_related("principle__framework", "assessment__scale"),
+        pk=score_pk,
+        assessment=assessment,
     )
-    changes = score.changes.select_related("changed_by").order_by("-version")
+    changes = selectors.score_history(score)
     template = "assessments/score_history.html"
     if request.htmx:
         template += "#history"

@@ -1,11 +1,12 @@
 """Texts kept in several languages, shown in the user's where translated, always labelled."""
 
-from babel.numbers import format_decimal, format_percent
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from ctframework.languages import Localized, babel_locale
+from ctframework import languages
+from ctframework.languages import Localized
 
 register = template.Library()
 
@@ -42,15 +43,30 @@ def label_of(text: Localized) -> str:
 @register.filter
 def percent(value, digits: int = 1) -> str:
     """60.7 → "60.7%" in English, "60,7 %" in French, "٪60.7" … as the language writes it."""
-    if value is None or value == "":
-        return ""
-    pattern = "#,##0" + ("." + "0" * int(digits) if int(digits) else "") + "%"
-    return format_percent(float(value) / 100, format=pattern, locale=babel_locale())
+    return languages.percent(value, digits)
 
 
 @register.filter
 def number(value) -> str:
     """A number written as the language writes it (grouping and decimal marks)."""
-    if value is None or value == "":
-        return ""
-    return format_decimal(value, locale=babel_locale())
+    return languages.number(value)
+
+
+@register.simple_tag(name="localized")
+def localized_element(obj, field: str) -> str:
+    """`{% localized principle "title" %}`: the field in the user's language where translated,
+    else the original, in an element that says which language it is in."""
+    text = obj.tr(field)
+    return format_html(
+        '<span lang="{}" dir="{}">{}</span>', text.language, text.direction, text.text
+    )
+
+
+@register.filter
+def language_name_or_code(code: str) -> str:
+    """The language's name in the user's language ("fr" → "French"); a code Django does not
+    know stays as it is (Django's own language_name_translated fails on it)."""
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code

@@ -11,21 +11,49 @@
   const RETRY_DELAYS_MS = [2000, 5000, 10000, 30000];
   // Django's JavaScript catalog provides gettext/interpolate; plain English without it.
   const _ = window.gettext || ((s) => s);
-  const fmt = window.interpolate || ((s, args) => s.replace("%s", args[0]));
+  const ngettext = window.ngettext || ((one, other, n) => (n === 1 ? one : other));
+  // Whole sentences with named placeholders: each language orders them its own way.
+  const fmt =
+    window.interpolate ||
+    ((s, values) => s.replace(/%\((\w+)\)s/g, (_match, name) => values[name]));
   const text = {
     unsaved: _("Unsaved changes…"),
     saving: _("Saving…"),
-    saved: _("Saved"),
-    retry: (s) => fmt(_("Not saved: no connection. Retrying in %s s; your text is kept."), [s]),
-    invalid: _("Not saved: "),
-    locked: _("Not saved: "),
+    saved: (time) => fmt(_("Saved %(time)s"), { time }, true),
+    retry: (seconds) =>
+      fmt(
+        ngettext(
+          "Not saved: no connection. Retrying in %(seconds)s second; your text is kept.",
+          "Not saved: no connection. Retrying in %(seconds)s seconds; your text is kept.",
+          seconds
+        ),
+        { seconds },
+        true
+      ),
+    notSaved: (reasons) => fmt(_("Not saved: %(reasons)s"), { reasons }, true),
     conflict: _("Not saved: someone else saved this item after you opened it."),
+    theirs: (current) =>
+      fmt(
+        _(
+          "Saved now by %(user)s: %(level)s; “%(justification)s”; “%(evidence)s”; “%(location)s”; “%(recommendation)s”."
+        ),
+        current,
+        true
+      ),
     yours: _("Your version is still in the fields above."),
     loggedOut: _("Not saved: your session has ended. Log in again in another tab; your text is kept and will be saved."),
-    savedNow: _("Saved now by"),
     keep: _("Keep mine (save over theirs)"),
     take: _("Take theirs"),
   };
+
+  // "14:05", as the page's language writes a time.
+  function clock(date) {
+    return date.toLocaleTimeString(document.documentElement.lang || [], {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+  }
 
   function setStatus(form, state, message) {
     const status = form.querySelector(".save-status");
@@ -46,13 +74,14 @@
 
   function showConflict(form, current) {
     const box = form.querySelector(".conflict");
-    const level = current.level_label || "—";
     box.replaceChildren();
     const intro = document.createElement("p");
-    intro.textContent =
-      `${text.conflict} ${text.savedNow} ${current.updated_by || "?"}: ` +
-      `${level}; “${current.justification}”; “${current.evidence}”; ` +
-      `“${current.location}”; “${current.recommendation}”. ${text.yours}`;
+    const theirs = text.theirs({
+      ...current,
+      user: current.updated_by || "?",
+      level: current.level_label || "—",
+    });
+    intro.textContent = `${text.conflict} ${theirs} ${text.yours}`;
     const keep = document.createElement("button");
     keep.type = "button";
     keep.textContent = text.keep;
@@ -68,7 +97,7 @@
     take.addEventListener("click", () => {
       fill(form, current);
       box.hidden = true;
-      setStatus(form, "saved", text.saved);
+      setStatus(form, "saved", text.saved(clock(new Date(current.updated_at))));
     });
     box.append(intro, keep, " ", take);
     box.hidden = false;
@@ -121,19 +150,14 @@
     try {
       body = await response.json();
     } catch (error) {
-      setStatus(form, "failed", `${text.invalid}HTTP ${response.status}`);
+      setStatus(form, "failed", text.notSaved(`HTTP ${response.status}`));
       return;
     }
     if (body.status === "saved") {
       form.querySelector("[name=version]").value = body.score.version;
       form.closest(".item").classList.toggle("is-scored", Boolean(body.score.level));
       updateProgress(body.progress);
-      const when = new Date().toLocaleTimeString([], {
-        hour: "2-digit",
-        minute: "2-digit",
-        hourCycle: "h23",
-      });
-      setStatus(form, "saved", `${text.saved} ${when}`);
+      setStatus(form, "saved", text.saved(clock(new Date())));
       if (form._again) save(form);
     } else if (body.status === "conflict") {
       setStatus(form, "conflict", text.conflict);
@@ -142,9 +166,9 @@
       const messages = Object.values(body.errors)
         .flat()
         .map((e) => e.message || e);
-      setStatus(form, "invalid", text.invalid + messages.join(" "));
+      setStatus(form, "invalid", text.notSaved(messages.join(" ")));
     } else {
-      setStatus(form, "locked", text.locked + (body.message || `HTTP ${response.status}`));
+      setStatus(form, "locked", text.notSaved(body.message || `HTTP ${response.status}`));
     }
   }
 
@@ -207,7 +231,7 @@
     }
     if (scoreForm && fields() === before) {
       fill(scoreForm, body.score);
-      setStatus(scoreForm, "saved", text.saved);
+      setStatus(scoreForm, "saved", text.saved(clock(new Date(body.score.updated_at))));
     } else if (scoreForm) {
       // The assessor typed while the link was made: their text stays in the fields, and
       // they choose between it and what is saved now, as for any conflict.

@@ -4,6 +4,7 @@ import io
 import zipfile
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ctframework.safe_parsing import ParseLimits, UnsafeFile, open_zip
 
@@ -116,7 +117,11 @@ def open_pdf(data: bytes):
         raise UnreadableDocument(_("The PDF has no pages."))
     if pages > MAX_PAGES:
         raise UnreadableDocument(
-            _("The PDF has %(pages)s pages; at most %(limit)s are accepted.")
+            ngettext(
+                "The PDF has %(pages)s page; at most %(limit)s are accepted.",
+                "The PDF has %(pages)s pages; at most %(limit)s are accepted.",
+                pages,
+            )
             % {"pages": pages, "limit": MAX_PAGES}
         )
     return reader

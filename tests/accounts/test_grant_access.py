@@ -100,7 +100,7 @@ def test_administrator_is_global_and_gets_the_admin(db):
         (["nadia", "Superhero", "MLT"], "Unknown role Superhero"),
         (
             ["nadia", "Assessor", "MLT", "XXX"],
-            "Unknown jurisdiction or membership set code(s): XXX",
+            "Unknown jurisdiction or membership set code: XXX",
         ),
         (["nadia", "Assessor"], "Name the jurisdictions or membership sets Assessor is granted"),
         (["nadia", "Administrator", "MLT"], "Administrator is a global role: give it no code"),
@@ -167,7 +167,7 @@ def test_deactivating_ends_sessions_and_deletes_tokens(client, malta):
         (["nadia", "Administrator"], "nadia does not hold Administrator"),
         (
             ["nadia", "Assessor", "MLT", "XXX"],
-            "Unknown jurisdiction or membership set code(s): XXX",
+            "Unknown jurisdiction or membership set code: XXX",
         ),
     ],
 )

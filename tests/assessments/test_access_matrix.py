@@ -1132,7 +1132,7 @@ def test_a_level_of_another_scale_is_refused_with_400(client, world, assessor):
 
     response = client.post(score_url(draft), score_data(score, foreign))
     assert response.status_code == 400
-    assert "level" in response.content.decode()
+    assert "Level: Select a valid choice." in response.content.decode()
 
     response = autosave(client, score_url(draft), score_data(score, foreign))
     assert response.status_code == 400

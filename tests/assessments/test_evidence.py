@@ -118,7 +118,7 @@ def test_linking_a_passage_to_two_principles_from_the_reader(client, world, asse
     shown = article(reader, passage)
     for score in (world.victims, world.justice):
         code = score.principle.code
-        assert f'#item-{code}" class="badge">{code}</a>' in shown
+        assert f'#item-{code}" class="badge"><bdi>{code}</bdi></a>' in shown
     assert 'class="badge"' not in article(reader, world.passage(FINANCING_TEXT))
 
     checklist = client.get(url("checklist", world.assessment)).content.decode()

@@ -83,7 +83,7 @@ def test_unscored_principles_are_listed_in_a_section_of_their_own(partly_scored)
     assert re.findall(r"FRA-\d", listed) == unscored  # document order by section
     assert "FRA-1" not in listed and "FRA-3" not in listed
     # The index is over the scored items, and says so.
-    assert "Overall index: 56.2 %*" in text  # (4 + 2 + 0 + 3) / 16
+    assert "Overall index: 56.2%*" in text  # (4 + 2 + 0 + 3) / 16
     assert "Over the scored items only: 5 items are not yet scored" in text
 
 
@@ -93,16 +93,16 @@ def test_a_section_with_unscored_items_is_not_charted_as_zero(partly_scored):
     assert (by_title["Section 2"]["scored"], by_title["Section 2"]["coverage"]) == (0, None)
     svg = parse_chart(content["sections"])
     rows = _chart_rows(svg)
-    assert rows["Section 1"]["value"] == "50 %"  # complete: a plain percentage
+    assert rows["Section 1"]["value"] == "50.0%"  # complete: a plain percentage
     assert rows["Section 2"]["value"] == "0 of 3 scored"  # nothing scored: no percentage
     assert rows["Section 2"]["bar"] is None  # … and no bar, not even an empty one
-    assert rows["Section 3"]["value"] == "75 %* · 1 of 3 scored"  # marked as over 1 item
+    assert rows["Section 3"]["value"] == "75.0%* · 1 of 3 scored"  # marked as over 1 item
     pages = pages_text(reports.render_pdf(content))
     page = next(p for p in pages[1:] if "Coverage by section" in p)  # not the contents
-    assert page.count("0 of 3 scored") == 1 and page.count("75 %* · 1 of 3 scored") == 1
+    assert page.count("0 of 3 scored") == 1 and page.count("75.0%* · 1 of 3 scored") == 1
     coverage = page.split("Coverage by section")[-1].split("Not yet scored")[0]
     assert re.search(r"Section 2 0 of 3 0 / 0 not yet scored", coverage)
-    assert re.search(r"Section 3 1 of 3 3 / 4 75.0 %\*", coverage)
+    assert re.search(r"Section 3 1 of 3 3 / 4 75.0%\*", coverage)
     assert "* Over the scored items only: the section has items not yet scored." in coverage
 
 

@@ -52,7 +52,7 @@ def test_pdf_holds_the_gaps_in_order_with_their_numbers(scored):
     gaps_part = text.split("Prioritized gaps")[-1].split("Annex: full texts")[0]
     ranked = re.findall(r"(\d)\. ((?:" + "|".join(codes) + r"))\b", gaps_part)
     assert [code for _, code in ranked] == [codes[1], codes[4], codes[2]]
-    assert "Overall index: 43.8 %" in text  # (4 + 0 + 2 + 1) / (4 × 4)
+    assert "Overall index: 43.8%" in text  # (4 + 0 + 2 + 1) / (4 × 4)
     assert "CONFIDENTIAL TO THE JURISDICTION" in text
     assert f"Evidence quoted for {codes[1]}" in text
     assert "No evidence quoted." in text  # the level-1 item has none

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LIST = ROOT / "system-packages.txt"
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
-TAGS = {"image", "pdf", "venv", "test", "service"}
+TAGS = {"image", "run", "venv", "test", "service"}
 # Debian policy §5.6.1: lower case letters, digits, plus, minus and full stop; two or more.
 DEBIAN_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 
@@ -99,10 +99,10 @@ def test_the_runtime_image_gets_the_pdf_ocr_and_translation_packages_only():
     assert not image & (SERVICES | TEST_ONLY | {"chromium", "python3-venv"})
 
 
-def test_make_run_gets_what_pdf_rendering_needs_and_nothing_else():
-    assert set(selected(PACKAGES, "pdf")) == PDF
-    # The image renders the same reports.
-    assert set(selected(PACKAGES, "image")) >= PDF
+def test_make_run_gets_what_the_embedded_default_needs_and_nothing_else():
+    """PDF rendering and compiling the catalogues: what the image has too."""
+    assert set(selected(PACKAGES, "run")) == PDF | {"gettext"}
+    assert set(selected(PACKAGES, "image")) >= set(selected(PACKAGES, "run"))
 
 
 def test_the_services_are_postgresql_and_redis_and_nothing_else_needs_them():
@@ -113,7 +113,7 @@ def test_the_services_are_postgresql_and_redis_and_nothing_else_needs_them():
 
 
 @pytest.mark.parametrize(
-    "tags", [["image"], ["pdf"], ["venv"], ["test"], ["service"], ["all"], ["pdf", "test"]]
+    "tags", [["image"], ["run"], ["venv"], ["test"], ["service"], ["all"], ["run", "test"]]
 )
 def test_the_script_reads_the_list_the_same_way(tags):
     result = script("--list", *tags)
@@ -159,7 +159,7 @@ def test_check_reports_a_missing_package_and_installs_nothing(tmp_path):
 
 @needs_dpkg
 def test_check_passes_when_everything_is_installed(tmp_path):
-    result = script("--check", "all", env=a_list(tmp_path, "bash test\ncoreutils pdf\n"))
+    result = script("--check", "all", env=a_list(tmp_path, "bash test\ncoreutils run\n"))
     assert result.returncode == 0, result.stderr
     assert "nothing missing (2 Debian packages checked)" in result.stderr
 
@@ -222,7 +222,7 @@ def test_with_sudo_without_a_password_it_installs_through_sudo(fake_sudo):
         "SYSTEM_PACKAGES_FILE": "/dev/null",
         "SYSTEM_PACKAGES_EXTRA": "ctf-no-such-package",
     }
-    result = script("--for", "make run", "pdf", env=env, user=not_root())
+    result = script("--for", "make run", "run", env=env, user=not_root())
     assert result.returncode == 0, result.stderr
     assert log.read_text().splitlines() == [
         "-n true",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.services import ScoreInput, score_save
 from strategies.services import document_upload
 from tests.factories import make_assessment
+from tests.pages.every_page import every_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,28 +46,7 @@ def tour(malta, assessor, reviewer, settings, tmp_path):
             "",
         ),
     )
-    a, s, f = assessment.pk, assessment.strategy_id, assessment.framework
-    principle = f.principles.order_by("order").first()
-    return {
-        "home": reverse("home"),
-        "strategies": reverse("strategies:list"),
-        "strategy": reverse("strategies:detail", args=[s]),
-        "strategy form": reverse("strategies:edit", args=[s]),
-        "strategy text": reverse("strategies:reader", args=[s]),
-        "search": reverse("strategies:passage-search") + "?q=ferry",
-        "assessments": reverse("assessments:list"),
-        "new assessment": reverse("assessments:create", args=[s]),
-        "summary": reverse("assessments:detail", args=[a]),
-        "checklist": reverse("assessments:checklist", args=[a]),
-        "reader": reverse("assessments:reader", args=[a]),
-        "coverage": reverse("assessments:coverage", args=[a]),
-        "history": reverse("assessments:score-history", args=[a, score.pk]),
-        "library": reverse("principles:framework-list"),
-        "set": f.get_absolute_url(),
-        "principle": principle.get_absolute_url(),
-        "library search": reverse("principles:search") + "?q=strategies",
-        "password": reverse("password_change"),
-    }
+    return every_page(assessment, score)
 
 
 OVERFLOW = """() => {

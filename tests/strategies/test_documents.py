@@ -31,9 +31,7 @@ OCR_MESSAGE = (
     "The PDF has no text layer: it seems to be scanned page images. Run it through OCR "
     "(most PDF tools can) and upload the result."
 )
-LINKED_MESSAGE = (
-    "1 passages of this document are linked as evidence in assessments; unlink them first."
-)
+LINKED_MESSAGE = "1 passage of this document is linked as evidence in assessments; unlink it first."
 
 # (builder, file name, the message the assessor is shown: its whole text or how it begins)
 UNREADABLE = {
