@@ -31,15 +31,19 @@ class Suggestion:
     relevance: float
 
 
-def query_key(principle, tags, related) -> tuple:
-    """What a principle's query depends on: its texts, themes and crosswalk links."""
+def query_key(principle, tags, related, languages=frozenset({"en"})) -> tuple:
+    """What a principle's query depends on: its texts and their translations, themes and
+    crosswalk links, and the languages of the passages it is matched against."""
     key = (principle.pk, hash(principle.title), hash(principle.text), tuple(t.pk for t in tags))
+    key += (hash(repr(principle.translations)), tuple(sorted(languages)))
     return key + tuple((other.pk, ref.strength) for other, ref in related)
 
 
-def principle_query(principle, tags, related) -> dict[str, float]:
-    """The weighted terms a principle's passages are searched with (cached per content)."""
-    key = query_key(principle, tags, related)
+def principle_query(principle, tags, related, languages=frozenset({"en"})) -> dict[str, float]:
+    """The weighted terms a principle's passages in `languages` are searched with (cached
+    per content): its English texts, carried into the other languages through the
+    bilingual vocabulary, and its own translations into them where the set has some."""
+    key = query_key(principle, tags, related, languages)
     query = _queries.get(key)
     if query is None:
         builder = QueryBuilder()
@@ -48,9 +52,14 @@ def principle_query(principle, tags, related) -> dict[str, float]:
             builder.add(tag.name, QueryBuilder.TAG)
         for other, ref in related:
             builder.add(other.text, QueryBuilder.RELATED * ref.strength / 10)
+        builder.expand().translate(languages)
+        for language in languages:
+            translated = (principle.translations or {}).get(language, {})
+            builder.add(translated.get("title", ""), QueryBuilder.TITLE, language)
+            builder.add(translated.get("text", ""), QueryBuilder.TEXT, language)
         if len(_queries) >= _QUERY_CACHE_SIZE:
             _queries.clear()
-        query = _queries[key] = builder.expand().build()
+        query = _queries[key] = builder.build(languages=len(languages))
     return query
 
 
@@ -61,7 +70,7 @@ def strategy_index(strategy_id: int) -> PassageIndex:
             strategy_id=strategy_id, status=StrategyDocument.Status.READY
         )
         .order_by("pk")
-        .values_list("pk", "extracted_at")
+        .values_list("pk", "extracted_at", "language")  # a corrected language: new terms
     )
     cached = _indexes.get(strategy_id)
     if cached is not None and cached[0] == key:
@@ -71,12 +80,15 @@ def strategy_index(strategy_id: int) -> PassageIndex:
     if key:
         rows = list(
             Passage.objects.filter(
-                document_id__in=[pk for pk, _ in key], kind=Passage.Kind.PARAGRAPH
+                document_id__in=[pk for pk, *_ in key], kind=Passage.Kind.PARAGRAPH
             )
             .order_by("document_id", "position")
-            .values_list("pk", "terms")
+            .values_list("pk", "terms", "language")
         )
-    index = PassageIndex(rows)
+    index = PassageIndex(
+        [(pk, terms) for pk, terms, _language in rows],
+        languages=frozenset(language or "en" for _pk, _terms, language in rows) or {"en"},
+    )
     _indexes[strategy_id] = (key, index)
     while len(_indexes) > _INDEX_CACHE_SIZE:
         _indexes.popitem(last=False)
@@ -107,9 +119,9 @@ def score_suggestions(
         pairs = score.related if hasattr(score, "related") else related.get(score.principle_id, [])
         tags = list(score.principle.tags.all())
         ranked[score.pk] = index.rank_cached(
-            query_key(score.principle, tags, pairs),
+            query_key(score.principle, tags, pairs, index.languages),
             lambda principle=score.principle, tags=tags, pairs=pairs: principle_query(
-                principle, tags, pairs
+                principle, tags, pairs, index.languages
             ),
             limit=limit,
             exclude=frozenset(excluded[score.pk]),

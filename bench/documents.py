@@ -17,6 +17,9 @@ What it checks (non-zero exit when one fails): the PDF has 100 pages, the docume
 ready with one passage per paragraph of the source at least, and each principle gets
 suggestions.
 
+`--language fr` (ar, es, ru, zh-hans) builds the PDF from that language's tuning evaluation
+strategy instead: the principles are then matched across languages.
+
 It uses its own PostgreSQL database ctf_bench_documents, created afresh on each run (the
 server from BENCH_DATABASE_URL, else DATABASE_URL, else 127.0.0.1:5432 as postgres).
 Run it with `make bench`, or `.venv/bin/python bench/documents.py --help`.
@@ -40,7 +43,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DB = "ctf_bench_documents"
-SOURCE = REPO / "tests" / "strategies" / "evaluation" / "fictional_strategy.txt"
+EVALUATION = REPO / "tests" / "strategies" / "evaluation"
+# English: the development set's strategy; other languages: their tuning set's.
+SOURCES = {"en": EVALUATION / "fictional_strategy.txt"} | {
+    code: EVALUATION / folder / "tuning" / "fictional_strategy.txt"
+    for code, folder in {"ar": "ar", "es": "es", "fr": "fr", "ru": "ru", "zh-hans": "zh"}.items()
+}
 PAGES = 100
 TARGET_TOTAL_S = 30.0
 TARGET_ONE_PRINCIPLE_MS = 100.0
@@ -60,17 +68,20 @@ def fresh_database(url: str) -> None:
         subprocess.run([*args, "-c", sql], check=True)
 
 
-def make_pdf(pages: int) -> bytes:
-    """A text PDF of exactly `pages` pages from the evaluation strategy's paragraphs."""
+def make_pdf(pages: int, language: str = "en") -> bytes:
+    """A text PDF of exactly `pages` pages from an evaluation strategy's paragraphs."""
     from weasyprint import HTML
 
-    paragraphs = SOURCE.read_text(encoding="utf-8").strip().split("\n\n")
+    paragraphs = SOURCES[language].read_text(encoding="utf-8").strip().split("\n\n")
     style = (
         "@page { size: A4; margin: 2.2cm; @top-center { content: 'Republic of Aldoria - "
         "National Strategy' } @bottom-center { content: 'Page ' counter(page) } } "
-        "body { font: 11pt/1.35 'DejaVu Serif', serif } p { margin: 0 0 .7em } "
+        "body { font: 11pt/1.35 'DejaVu Serif', 'Noto Naskh Arabic', 'Noto Serif CJK SC', "
+        "serif } p { margin: 0 0 .7em } "
         "h2 { font-size: 14pt; margin: 1em 0 .4em } .end { break-before: page }"
     )
+    if language == "ar":
+        style += " body { direction: rtl }"
 
     def render(copies: int):
         body = []
@@ -100,6 +111,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=PAGES)
     parser.add_argument("--repeat", type=int, default=20, help="warm runs per principle")
+    parser.add_argument(
+        "--language", choices=sorted(SOURCES), default="en", help="the strategy's language"
+    )
     options, _ = parser.parse_known_args()
 
     url = database_url()
@@ -132,7 +146,7 @@ def main() -> int:
     call_command("loaddata", "score-scales", verbosity=0)
 
     started = time.perf_counter()
-    pdf = make_pdf(options.pages)
+    pdf = make_pdf(options.pages, options.language)
     print(
         f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}"
     )
@@ -156,7 +170,7 @@ def main() -> int:
     # The whole path: upload (checks, store the file), the task (extract, index, store).
     malta = JurisdictionFactory(code="MLT", name="Malta")
     user = grant(UserFactory(username="bench-assessor"), roles.ASSESSOR, malta)
-    strategy = StrategyFactory(jurisdiction=malta)
+    strategy = StrategyFactory(jurisdiction=malta, language="")  # detected
     framework = Framework.objects.get(slug="valletta-principles", version="2025")
     assessment = assessment_create(strategy=strategy, framework=framework, created_by=user)
     suggestions._indexes.clear()
@@ -169,6 +183,8 @@ def main() -> int:
     first = suggestions.score_suggestions(assessment, scores)
     t5 = time.perf_counter()
     total = t5 - t3
+    document.refresh_from_db()
+    print(f"detected language: {document.detected_language}")
     print(
         f"upload to ready {t4 - t3:.2f} s · first suggestions for {len(scores)} principles "
         f"{t5 - t4:.2f} s · total {total:.2f} s (target {TARGET_TOTAL_S:.0f} s)"

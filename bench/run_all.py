@@ -1,7 +1,7 @@
 """Run every benchmark in turn (`make bench`); exit non-zero if any of them failed.
 
-Each benchmark is a script in this folder that prints its own figures and exits non-zero
-when one of its invariants fails. Add new ones to SCRIPTS.
+Each benchmark is a script in this folder (with its arguments) that prints its own figures
+and exits non-zero when one of its invariants fails. Add new ones to SCRIPTS.
 """
 
 import subprocess
@@ -12,24 +12,26 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 
 SCRIPTS = [
-    "checklist.py",
-    "report.py",
-    "documents.py",
-    "languages.py",
+    ["checklist.py"],
+    ["report.py"],
+    ["documents.py"],
+    ["documents.py", "--language", "fr"],
+    ["documents.py", "--language", "ar"],
+    ["languages.py"],
+    ["large_document.py"],
 ]
 
 
 def main() -> int:
     failed = []
-    for script in SCRIPTS:
-        print(f"=== {script}", flush=True)
+    for script, *arguments in SCRIPTS:
+        name = " ".join([script, *arguments])
+        print(f"=== {name}", flush=True)
         started = time.perf_counter()
-        code = subprocess.call([sys.executable, str(BENCH / script), *sys.argv[1:]])
-        print(
-            f"=== {script}: exit {code} after {time.perf_counter() - started:.0f} s\n", flush=True
-        )
+        code = subprocess.call([sys.executable, str(BENCH / script), *arguments, *sys.argv[1:]])
+        print(f"=== {name}: exit {code} after {time.perf_counter() - started:.0f} s\n", flush=True)
         if code != 0:
-            failed.append(script)
+            failed.append(name)
     if failed:
         print(f"FAILED: {', '.join(failed)}", flush=True)
         return 1

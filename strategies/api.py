@@ -1,5 +1,6 @@
 """API for jurisdictions and strategies, scoped by assessments.permissions."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
@@ -34,8 +35,14 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "code"]
 
 
+def language_field(**kwargs) -> serializers.ChoiceField:
+    """One of the six UN languages, or empty (not known; for a correction: as detected)."""
+    return serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, **kwargs)
+
+
 class StrategySerializer(serializers.ModelSerializer):
     jurisdiction = SlugRelatedField(slug_field="code", queryset=Jurisdiction.objects.all())
+    detected_language = language_field(read_only=True)
 
     class Meta:
         model = Strategy
@@ -52,10 +59,11 @@ class StrategySerializer(serializers.ModelSerializer):
             "is_public",
             "source_url",
             "supersedes",
+            "detected_language",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["detected_language", "created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +95,8 @@ class StrategySerializer(serializers.ModelSerializer):
 
 class StrategyDocumentSerializer(serializers.ModelSerializer):
     passage_count = serializers.IntegerField(read_only=True)
+    language = language_field(read_only=True)
+    detected_language = language_field(read_only=True)
 
     class Meta:
         model = StrategyDocument
@@ -99,6 +109,8 @@ class StrategyDocumentSerializer(serializers.ModelSerializer):
             "sha256",
             "status",
             "error",
+            "language",
+            "detected_language",
             "page_count",
             "pages_without_text",
             "passage_count",
@@ -108,17 +120,24 @@ class StrategyDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DocumentLanguageSerializer(serializers.Serializer):
+    language = language_field(
+        help_text="The document's language, correcting the detected one; empty: as detected."
+    )
+
+
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
 class PassageSerializer(serializers.ModelSerializer):
     location = serializers.CharField(read_only=True)
+    language = language_field(read_only=True)
 
     class Meta:
         model = Passage
         fields = ["id", "strategy", "document", "position", "page", "kind", "heading", "text"]
-        fields += ["location"]
+        fields += ["language", "location"]
         read_only_fields = fields
 
 
@@ -218,12 +237,30 @@ class StrategyDocumentViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelVi
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"detail": " ".join(exc.messages)}) from exc
 
+    @extend_schema(
+        request=DocumentLanguageSerializer,
+        responses=StrategyDocumentSerializer,
+        description="Correct the language detected for the document; its passages are "
+        "indexed for search again.",
+    )
+    def partial_update(self, request, pk=None):
+        document = self.get_object()
+        change = DocumentLanguageSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            services.document_set_language(
+                document=document, language=change.validated_data["language"], user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"language": exc.messages}) from exc
+        return Response(StrategyDocumentSerializer(self.get_queryset().get(pk=document.pk)).data)
+
 
 class PassageViewSet(viewsets.ReadOnlyModelViewSet):
     """Passages of the strategies the caller may see; `?q=` searches their text."""
 
     serializer_class = PassageSerializer
-    filterset_fields = ["strategy", "document", "kind"]
+    filterset_fields = ["strategy", "document", "kind", "language"]
 
     def get_queryset(self):
         passages = permissions.visible_passages(self.request.user).order_by(

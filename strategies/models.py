@@ -106,7 +106,21 @@ class Strategy(models.Model):
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     language = models.CharField(
-        _("language"), max_length=20, help_text=_("Language of the document, e.g. en, fr, ar.")
+        _("language"),
+        max_length=20,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the strategy's text; leave empty to detect it from the documents."
+        ),
+    )
+    detected_language = models.CharField(
+        _("detected language"),
+        max_length=20,
+        choices=settings.LANGUAGES,
+        blank=True,
+        editable=False,
+        help_text=_("The language most of the strategy's documents are in, as detected."),
     )
     year_adopted = models.PositiveSmallIntegerField(
         _("year adopted"),
@@ -156,6 +170,11 @@ class Strategy(models.Model):
     def __str__(self):
         return f"{self.title} ({self.jurisdiction.code})"
 
+    @property
+    def text_language(self) -> str:
+        """The language of the strategy's text: the assessor's choice, else the detected one."""
+        return self.language or self.detected_language
+
     def clean(self):
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
@@ -195,6 +214,21 @@ class StrategyDocument(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
     error = models.TextField(_("error"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=20,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Set by an assessor when the detected language is wrong."),
+    )
+    detected_language = models.CharField(
+        _("detected language"),
+        max_length=20,
+        choices=settings.LANGUAGES,
+        blank=True,
+        editable=False,
+        help_text=_("The language most of the document is in, as detected on extraction."),
+    )
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     pages_without_text = models.PositiveIntegerField(_("pages without text"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -228,6 +262,11 @@ class StrategyDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def text_language(self) -> str:
+        """The language of the document: the assessor's correction, else the detected one."""
+        return self.language or self.detected_language
 
     @property
     def is_pending(self) -> bool:
@@ -267,6 +306,11 @@ class Passage(models.Model):
         ),
     )
     text = models.TextField(_("text"))
+    # Detected per passage (a bilingual strategy, an English annex); the search index and the
+    # ranking read each passage in its own language.
+    language = models.CharField(
+        _("language"), max_length=20, choices=settings.LANGUAGES, blank=True
+    )
     terms = models.TextField(
         _("index terms"), blank=True, help_text=_("Stemmed words, for ranking suggestions.")
     )

@@ -16,12 +16,14 @@ from functools import lru_cache
 import numpy as np
 import snowballstemmer
 
+from . import vocabulary
 from .thesaurus import CONCEPTS
 
 K1 = 1.2
 B = 0.6  # strategies mix one-line measures and long paragraphs: length matters less
 HEADING_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.5
+TRANSLATED = 1.0  # a term carried into another language, against its English weight
 # A principle with its crosswalk texts and thesaurus words comes to about 370 terms; the
 # weakest add little to the ranking but cost time on every passage that has them.
 MAX_QUERY_TERMS = 200  # a passage's heading counts, but less than its own words
@@ -43,33 +45,55 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as words
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_STEMMER = snowballstemmer.stemmer("english")
+# Snowball stemmers of the UN languages; Chinese is indexed by character pairs instead, and
+# a passage of unknown language is read as English.
+STEMMERS = {"ar": "arabic", "en": "english", "es": "spanish", "fr": "french", "ru": "russian"}
+CHINESE = "zh-hans"
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-@lru_cache(maxsize=50_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+@lru_cache(maxsize=8)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
 
 
-def words(text: str) -> list[str]:
-    """The lower-cased content words of `text`, possessives dropped."""
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str = "en") -> str:
+    return _stemmer(language).stemWord(word)
+
+
+def words(text: str, language: str = "en") -> list[str]:
+    """The lower-cased content words of `text`, possessives dropped (and, in English, the
+    function words; in the other languages the weights of BM25 leave them aside)."""
+    stopwords = STOPWORDS if language not in STEMMERS or language == "en" else frozenset()
     found = []
     for match in _WORD.finditer(text.lower()):
-        word = re.sub(r"['’]s?$", "", match.group())
-        if len(word) > 1 and word not in STOPWORDS:
+        word = match.group()
+        if language == "fr":
+            word = _ELISION.sub("", word)  # l'État, d'actes, qu'il
+        word = re.sub(r"['’]s?$", "", word)
+        if len(word) > 1 and word not in stopwords:
             found.append(word)
     return found
 
 
-def index_terms(text: str) -> list[str]:
-    """The stemmed terms a passage is indexed under."""
-    return [_stem(word) for word in words(text)]
+def index_terms(text: str, language: str = "en") -> list[str]:
+    """The terms a text in `language` is indexed under: stemmed words, and the character
+    pairs of Chinese words (which are written without spaces)."""
+    terms = []
+    for word in words(text, language):
+        if _HAN.match(word):
+            terms += [word[i : i + 2] for i in range(len(word) - 1)] or [word]
+        else:
+            terms.append(_stem(word, language))
+    return terms
 
 
-def passage_terms(text: str, heading: str = "") -> str:
+def passage_terms(text: str, heading: str = "", language: str = "en") -> str:
     """What a passage stores for ranking: its terms, then `|`, then its heading's terms."""
-    own = " ".join(index_terms(text))
-    context = " ".join(index_terms(heading))
+    own = " ".join(index_terms(text, language))
+    context = " ".join(index_terms(heading, language))
     return f"{own} | {context}" if context else own
 
 
@@ -89,7 +113,8 @@ class PassageIndex:
     thousands of passages.
     """
 
-    def __init__(self, passages: list[tuple[int, str]]):
+    def __init__(self, passages: list[tuple[int, str]], languages=frozenset({"en"})):
+        self.languages = languages  # of the passages: what a query must be carried into
         self.ids: list[int] = []
         # A new term gets the next id when first seen (all in C: this loop is the cost).
         self.vocabulary: dict[str, int] = defaultdict(itertools.count().__next__)
@@ -178,8 +203,8 @@ class QueryBuilder:
     def __init__(self):
         self.weights: Counter = Counter()
 
-    def add(self, text: str, weight: float) -> "QueryBuilder":
-        for term, count in Counter(index_terms(text)).items():
+    def add(self, text: str, weight: float, language: str = "en") -> "QueryBuilder":
+        for term, count in Counter(index_terms(text, language)).items():
             # Repetition in a long text adds a little, not linearly.
             self.weights[term] += weight * (1 + math.log(count))
         return self
@@ -195,10 +220,23 @@ class QueryBuilder:
             self.weights[term] += extra
         return self
 
-    def build(self) -> dict[str, float]:
-        """The query: the MAX_QUERY_TERMS strongest terms and their weights."""
+    def translate(self, languages) -> "QueryBuilder":
+        """Carry the English terms over into each of `languages` through the bilingual
+        vocabulary (strategies.vocabulary), each at TRANSLATED times the English weight;
+        the English terms stay, for English passages and the words languages share."""
+        english = dict(self.weights)
+        for language in sorted(set(languages) - {"en", ""}):
+            table = vocabulary.translations(language)
+            for term, weight in english.items():
+                for target, share in table.get(term, {}).items():
+                    carried = weight * TRANSLATED * share
+                    self.weights[target] = max(self.weights.get(target, 0.0), carried)
+        return self
+
+    def build(self, languages: int = 1) -> dict[str, float]:
+        """The query: the MAX_QUERY_TERMS strongest terms per language and their weights."""
         strongest = sorted(self.weights.items(), key=lambda item: (-item[1], item[0]))
-        return dict(strongest[:MAX_QUERY_TERMS])
+        return dict(strongest[: MAX_QUERY_TERMS * max(languages, 1)])
 
 
 @lru_cache(maxsize=1)

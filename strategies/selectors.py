@@ -3,12 +3,7 @@
 import re
 
 from django.conf import settings
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -17,27 +12,23 @@ from django.utils.safestring import mark_safe
 
 from assessments import permissions
 
+from . import text_search
 from .models import Passage
 
 SEARCH_LIMIT = 100
-SEARCH_CONFIG = "english"
-
-
-def index_for_search(passages: QuerySet[Passage]) -> None:
-    """Store the full-text vector of `passages` (PostgreSQL; SQLite searches without)."""
-    if connection.vendor == "postgresql":
-        passages.update(search_vector=SearchVector("text", config=SEARCH_CONFIG))
+EXCERPT_CHARACTERS = 360
 
 
 def matching_passages(passages: QuerySet[Passage], query: str) -> QuerySet[Passage]:
-    """The passages that match every word of `query` (PostgreSQL: English full-text search
-    over the stored vectors, best first; SQLite: each word as a substring, in order)."""
+    """The passages that match every word of `query` (PostgreSQL: full-text search in each
+    passage's language over the stored vectors, best first; SQLite: each word as a
+    substring, in order)."""
     query = _clean(query)  # PostgreSQL refuses NUL in text
     if not re.search(r"\w", query):
         return passages.none()
     if connection.vendor == "postgresql":
         # The stored vector, GIN-indexed (migration strategies 0008).
-        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        search = text_search.search_query(query)
         return (
             passages.filter(search_vector=search)
             .annotate(rank=SearchRank(F("search_vector"), search))
@@ -59,12 +50,11 @@ def search_passages(user, query: str, *, strategy=None) -> list[Passage]:
         passages = passages.filter(strategy=strategy)
     found = matching_passages(passages, query)
     if connection.vendor == "postgresql":
-        search = SearchQuery(_clean(query), search_type="websearch", config=SEARCH_CONFIG)
         found = found.annotate(
             headline=SearchHeadline(
                 "text",
-                search,
-                config=SEARCH_CONFIG,
+                text_search.search_query(_clean(query)),
+                config=text_search.headline_config(),
                 start_sel=_MARK_START,
                 stop_sel=_MARK_STOP,
                 max_words=60,
@@ -73,7 +63,10 @@ def search_passages(user, query: str, *, strategy=None) -> list[Passage]:
         )
     results = list(found[:SEARCH_LIMIT])
     for passage in results:
-        passage.excerpt = highlighted(getattr(passage, "headline", None), passage.text, query)
+        headline = getattr(passage, "headline", None)
+        if passage.language == text_search.BIGRAMS:
+            headline = None  # PostgreSQL does not split Chinese into words to mark
+        passage.excerpt = highlighted(headline, passage.text, query)
     return results
 
 
@@ -83,19 +76,32 @@ _MARK_START, _MARK_STOP = "\x02", "\x03"
 
 
 def highlighted(headline: str | None, text: str, query: str) -> str:
-    """Safe HTML: the headline PostgreSQL marked, or (SQLite) the text's first 60 words
-    with the query's words marked."""
+    """Safe HTML: the headline PostgreSQL marked, or else the text around the first match
+    with the query's words marked (Chinese words also by their character pairs)."""
     if headline is None:
-        words = [re.escape(w) for w in re.findall(r"\w+", query)]
-        excerpt = " ".join(text.split()[:60])
-        if words:
-            pattern = re.compile("(" + "|".join(words) + ")", re.IGNORECASE)
-            excerpt = pattern.sub(lambda m: _MARK_START + m.group(1) + _MARK_STOP, excerpt)
-        headline = excerpt
+        headline = _marked_excerpt(text, query)
     safe = escape(headline.replace("\x00", ""))
     return mark_safe(  # noqa: S308 (escaped above; only our own marks become tags)
         safe.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
     )
+
+
+def _marked_excerpt(text: str, query: str) -> str:
+    words = re.findall(r"\w+", query)
+    words += [pair for word in words for pair in text_search.han_bigrams(word).split()]
+    # The longest first, so that a whole word is marked rather than a pair inside it.
+    alternatives = sorted({re.escape(word) for word in words}, key=len, reverse=True)
+    if not alternatives:
+        return text[:EXCERPT_CHARACTERS]
+    pattern = re.compile("(" + "|".join(alternatives) + ")", re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, first.start() - EXCERPT_CHARACTERS // 3) if first else 0
+    excerpt = text[start : start + EXCERPT_CHARACTERS]
+    if start:
+        excerpt = "…" + excerpt
+    if start + EXCERPT_CHARACTERS < len(text):
+        excerpt += "…"
+    return pattern.sub(lambda m: _MARK_START + m.group(1) + _MARK_STOP, excerpt)
 
 
 def _clean(query: str) -> str:

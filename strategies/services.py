@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from assessments import permissions
+from ctframework import languages
 from ctframework.languages import number
 from ctframework.task_queue import TaskQueueUnavailable, enqueue
 
-from . import ranking, selectors
+from . import language_detection, ranking, text_search
 from .extraction import UnreadableDocument, check_readable, detect_format, extract_passages
 from .models import Passage, Strategy, StrategyDocument
 
@@ -149,6 +150,7 @@ def document_extract(*, document_id: int) -> StrategyDocument:
             % {"count": number(len(extraction.passages)), "cap": number(cap)},
         )
         return StrategyDocument.objects.get(pk=document_id)
+    languages = language_detection.detect_languages([p.text for p in extraction.passages])
     with transaction.atomic():
         document = StrategyDocument.objects.select_for_update().get(pk=document_id)
         document.passages.all().delete()
@@ -163,13 +165,21 @@ def document_extract(*, document_id: int) -> StrategyDocument:
                     heading=passage.heading,
                     number_label=passage.number_label,
                     text=passage.text,
-                    terms=ranking.passage_terms(passage.text, passage.heading),
+                    language=language,
+                    terms=ranking.passage_terms(passage.text, passage.heading, language),
                 )
-                for position, passage in enumerate(extraction.passages, start=1)
+                for position, (passage, language) in enumerate(
+                    zip(extraction.passages, languages, strict=True), start=1
+                )
             ),
             batch_size=500,
         )
-        selectors.index_for_search(document.passages.all())
+        document.detected_language = language_detection.main_language(document.passages.all())
+        if document.language and document.language != document.detected_language:
+            # An assessor corrected the language before this extraction ran again.
+            detected = document.passages.filter(language=document.detected_language)
+            _relabel(detected, document.language)
+        text_search.index_for_search(document.passages.all())
         document.status = StrategyDocument.Status.READY
         document.format = fmt
         document.error = ""
@@ -177,7 +187,53 @@ def document_extract(*, document_id: int) -> StrategyDocument:
         document.pages_without_text = extraction.pages_without_text
         document.extracted_at = timezone.now()
         document.save()
+        strategy_detect_language(strategy_id=document.strategy_id)
     return document
+
+
+def document_set_language(*, document: StrategyDocument, language: str, user) -> StrategyDocument:
+    """Correct the detected language of a document (empty: back to the detected one).
+
+    The passages that were read in the document's language take the new one (a bilingual
+    document's other passages keep theirs), with its search index and ranking terms.
+    """
+    if not permissions.can_edit_strategy(user, document.strategy):
+        raise PermissionDenied(_("You cannot change documents of this strategy."))
+    if language and language not in languages.CODES:
+        raise ValidationError(
+            _("%(code)s is not one of the six UN languages.") % {"code": language[:20]}
+        )
+    with transaction.atomic():
+        document = StrategyDocument.objects.select_for_update().get(pk=document.pk)
+        if document.status != StrategyDocument.Status.READY:
+            raise ValidationError(_("The document's text has not been read yet."))
+        before, after = document.text_language, language or document.detected_language
+        document.language = language
+        document.save(update_fields=["language"])
+        if after != before:
+            _relabel(document.passages.filter(language=before), after)
+            text_search.index_for_search(document.passages.all())
+            strategy_detect_language(strategy_id=document.strategy_id)
+    return document
+
+
+def _relabel(passages, language: str) -> None:
+    """Give `passages` another language, with the ranking terms of that language."""
+    changed = list(passages.only("pk", "text", "heading"))
+    for passage in changed:
+        passage.language = language
+        passage.terms = ranking.passage_terms(passage.text, passage.heading, language)
+    Passage.objects.bulk_update(changed, ["language", "terms"], batch_size=500)
+
+
+def strategy_detect_language(*, strategy_id: int) -> None:
+    """Record the language most of the strategy's readable documents are in."""
+    passages = Passage.objects.filter(
+        strategy_id=strategy_id, document__status=StrategyDocument.Status.READY
+    )
+    Strategy.objects.filter(pk=strategy_id).update(
+        detected_language=language_detection.main_language(passages)
+    )
 
 
 def document_mark_failed(*, document_id: int, message: str) -> None:
@@ -212,6 +268,7 @@ def document_delete(*, document: StrategyDocument, user) -> None:
                 passage__document=document, status=EvidenceLink.Status.DISMISSED
             ).delete()
             document.delete()
+            strategy_detect_language(strategy_id=document.strategy_id)
             if name:
                 transaction.on_commit(lambda: storage.delete(name))
     except ProtectedError:

@@ -16,5 +16,8 @@ urlpatterns = [
         "documents/<int:document_pk>/download/", views.document_download, name="document-download"
     ),
     path("documents/<int:document_pk>/delete/", views.document_delete, name="document-delete"),
+    path(
+        "documents/<int:document_pk>/language/", views.document_language, name="document-language"
+    ),
     path("search/", views.passage_search, name="passage-search"),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -138,6 +139,23 @@ def document_delete(request, document_pk: int):
     else:
         messages.success(request, _("Document removed: %(name)s.") % {"name": document})
     return redirect("strategies:detail", document.strategy_id)
+
+
+@require_POST
+def document_language(request, document_pk: int):
+    """Correct the language detected for a document (re-indexes its passages)."""
+    document = permissions.get_document_for_user(request.user, document_pk)
+    try:
+        services.document_set_language(
+            document=document, language=request.POST.get("language", ""), user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Language saved: %(name)s.") % {"name": document})
+    return redirect(
+        f"{reverse('strategies:detail', args=[document.strategy_id])}#document-{document.pk}"
+    )
 
 
 @require_safe

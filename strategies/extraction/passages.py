@@ -20,7 +20,9 @@ PARAGRAPH = "paragraph"
 
 MAX_HEADING_WORDS = 15
 MAX_PASSAGE_CHARS = 6000  # longer blocks (a PDF without paragraph gaps) are cut at sentences
-_TERMINAL = tuple('.;:!?,"”’)]')
+# What ends a paragraph's last line, and never a heading's: Latin, Chinese and Arabic marks.
+_TERMINAL = tuple('.;:!?,"”’)]。！？；：，」』）؟؛،۔')
+_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])\s+|(?<=[。！？])")
 _PAGE_NUMBER = re.compile(r"^\W*(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
 
 
@@ -133,13 +135,28 @@ def _split_long(passage: ExtractedPassage) -> list[ExtractedPassage]:
     if len(passage.text) <= MAX_PASSAGE_CHARS:
         return [passage]
     parts, current = [], ""
-    for sentence in re.split(r"(?<=[.!?])\s+", passage.text):
+    for sentence in _sentences(passage.text):
         if current and len(current) + len(sentence) > MAX_PASSAGE_CHARS:
-            parts.append(current)
+            parts.append(current.strip())
             current = ""
-        current = f"{current} {sentence}".strip()
-    parts.append(current)
-    return [ExtractedPassage(PARAGRAPH, part[:MAX_PASSAGE_CHARS], passage.page) for part in parts]
+        current += sentence
+    parts.append(current.strip())
+    # A sentence longer than a passage is cut where it must: no text is dropped.
+    return [
+        ExtractedPassage(PARAGRAPH, part[start : start + MAX_PASSAGE_CHARS], passage.page)
+        for part in parts
+        for start in range(0, len(part), MAX_PASSAGE_CHARS)
+    ]
+
+
+def _sentences(text: str):
+    """The sentences of `text`, each with the space after it (Chinese and Japanese full stops
+    end a sentence without one)."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        yield text[start : end.end()]
+        start = end.end()
+    yield text[start:]
 
 
 def _with_headings(passages: list[ExtractedPassage]) -> list[ExtractedPassage]:

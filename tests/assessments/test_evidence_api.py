@@ -76,6 +76,7 @@ def test_suggestions_rank_the_principles_paragraph_first(world, assessor):
         "kind": "paragraph",
         "heading": "Victims of Terrorism",
         "text": victims.text,
+        "language": "en",
         "location": "p. 1, passage 5",
     }
     assert found[1]["passage"]["id"] == world.passage(MEMORIAL_TEXT).pk
@@ -346,3 +347,45 @@ def test_the_evidence_list_query_count_does_not_grow_with_links(
     with django_assert_num_queries(len(counted)):
         response = client.get(evidence_url(large.assessment))
     assert response.json()["count"] == 27
+
+
+# The same strategy in French (test data, written for this test): the English principles
+# find its paragraphs through the bilingual vocabulary.
+FRENCH_TEXT = """\
+Stratégie nationale de lutte contre le terrorisme de Malte
+
+Les îles
+
+Malte est un archipel situé au centre de la mer Méditerranée, à quatre-vingt-dix \
+kilomètres au sud de la Sicile. Ses trois îles habitées couvrent 316 kilomètres carrés de \
+collines calcaires et de côtes rocheuses, et les étés y sont chauds et secs.
+
+Victimes du terrorisme
+
+Le Gouvernement accompagnera les victimes du terrorisme et leurs familles dès la première \
+heure : un point de contact unique, des soins médicaux et psychologiques, une aide \
+juridictionnelle dans la procédure pénale et une indemnisation versée sans délai.
+
+Financement du terrorisme
+
+La cellule de renseignement financier détectera et entravera le financement du \
+terrorisme. Les banques et les prestataires de transfert de fonds déclareront les \
+opérations suspectes, et les fonds et avoirs des terroristes seront gelés.
+
+Jeunesse
+
+Les écoles, les animateurs de jeunesse et les clubs sportifs mèneront des programmes de \
+prévention auprès des jeunes exposés à la radicalisation.
+"""
+
+
+def test_a_french_strategy_gets_suggestions_for_english_principles(malta, assessor):
+    world = make_world(jurisdiction=malta, assessor=assessor, text=FRENCH_TEXT)
+    assert set(world.document.passages.values_list("language", flat=True)) == {"fr"}
+    client = token_client(assessor)
+    for score, starts in [
+        (world.victims, "Le Gouvernement accompagnera les victimes"),
+        (world.financing, "La cellule de renseignement financier"),
+        (world.youth, "Les écoles, les animateurs de jeunesse"),
+    ]:
+        assert suggested(client, world, score)[0] == world.passage(starts).pk

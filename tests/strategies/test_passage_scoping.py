@@ -17,7 +17,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ctframework import roles
-from strategies import services
 from strategies.models import Passage, StrategyDocument
 from tests.factories import StrategyFactory, UserFactory, grant
 
@@ -35,22 +34,6 @@ OUTSIDERS = ["ministry_kenya", "kenya_assessor"]
 def kenya_assessor(kenya):
     """Kofi, assessor for Kenya."""
     return grant(UserFactory(username="kofi-assessor-ken"), roles.ASSESSOR, kenya)
-
-
-@pytest.fixture
-def store(django_capture_on_commit_callbacks):
-    """Upload through the service and run the extraction task, as after the commit."""
-
-    def store(strategy, user, data, name):
-        with django_capture_on_commit_callbacks(execute=True):
-            document, _created = services.document_upload(
-                strategy=strategy, user=user, file=documents.upload(data, name)
-            )
-        document.refresh_from_db()
-        assert document.status == StrategyDocument.Status.READY, document.error
-        return document
-
-    return store
 
 
 @pytest.fixture

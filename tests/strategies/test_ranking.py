@@ -66,3 +66,41 @@ def test_excluded_passages_are_never_returned_and_the_limit_holds():
 def test_a_query_sharing_no_word_finds_nothing_and_an_empty_index_too():
     assert ranked(QueryBuilder().add("cryptography", 1.0).build()) == []
     assert PassageIndex([]).rank({"victim": 1.0}) == []
+
+
+# Other languages ---------------------------------------------------------------------------
+
+
+def test_each_language_is_stemmed_with_its_own_stemmer():
+    assert index_terms("victimes", "fr") == index_terms("victime", "fr")
+    assert index_terms("víctimas", "es") == index_terms("víctima", "es")
+    assert index_terms("жертвам", "ru") == index_terms("жертвы", "ru")
+    # Arabic: the article, the diacritics and the hamza on the alef make no difference.
+    assert index_terms("الإرهابِ", "ar") == index_terms("ارهاب", "ar") == ["ارهاب"]
+
+
+def test_chinese_is_indexed_by_character_pairs():
+    assert index_terms("恐怖主义受害者", "zh-hans") == [
+        "恐怖",
+        "怖主",
+        "主义",
+        "义受",
+        "受害",
+        "害者",
+    ]
+    assert index_terms("UNODC 培训", "zh-hans") == ["unodc", "培训"]
+
+
+def test_an_english_query_is_carried_into_the_passages_language():
+    russian = PassageIndex(
+        [
+            (1, passage_terms("Семьи погибших получают психологическую помощь.", "", "ru")),
+            (2, passage_terms("Протяженность побережья составляет 610 километров.", "", "ru")),
+        ],
+        languages=frozenset({"ru"}),
+    )
+    english = QueryBuilder().add("Assistance to families", 1.0)
+    assert russian.rank(english.build()) == []  # no Russian word in it
+    carried = english.translate({"ru"}).build(languages=2)
+    assert [r.passage_id for r in russian.rank(carried)] == [1]
+    assert {"assist", "famili"} <= set(carried)  # the English terms stay

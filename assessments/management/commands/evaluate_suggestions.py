@@ -17,10 +17,14 @@ from assessments.suggestions import principle_query
 from principles.models import Framework
 from strategies.extraction import extract_passages
 from strategies.extraction.passages import PARAGRAPH
+from strategies.language_detection import detect_languages
 from strategies.ranking import PassageIndex, passage_terms
 
 EVALUATION = Path(settings.BASE_DIR) / "tests" / "strategies" / "evaluation"
-DEFAULT_SETS = [EVALUATION, EVALUATION / "heldout"]
+# English (development and held-out), then a tuning and a held-out set per language.
+DEFAULT_SETS = [EVALUATION, EVALUATION / "heldout"] + sorted(
+    folder.parent for folder in EVALUATION.glob("*/*/labels.yaml")
+)
 CUTOFF = 5
 
 
@@ -29,7 +33,15 @@ def evaluate(folder: Path, *, cutoff: int = CUTOFF) -> dict:
     labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
     data = (folder / labels["document"]).read_bytes()
     passages = [p for p in extract_passages(data, "txt").passages if p.kind == PARAGRAPH]
-    index = PassageIndex([(i, passage_terms(p.text, p.heading)) for i, p in enumerate(passages)])
+    # Each paragraph's language detected as on upload (the set's README names the language).
+    languages = detect_languages([p.text for p in passages])
+    index = PassageIndex(
+        [
+            (i, passage_terms(p.text, p.heading, language))
+            for i, (p, language) in enumerate(zip(passages, languages, strict=True))
+        ],
+        languages=frozenset(languages),
+    )
     spec = labels["framework"]
     framework = Framework.objects.filter(slug=spec["slug"], version=str(spec["version"])).first()
     if framework is None:
@@ -48,7 +60,7 @@ def evaluate(folder: Path, *, cutoff: int = CUTOFF) -> dict:
             raise CommandError(f"{folder.name}: a snippet of {code} does not name one paragraph")
         principle = principles[code]
         query = principle_query(
-            principle, list(principle.tags.all()), related.get(principle.pk, [])
+            principle, list(principle.tags.all()), related.get(principle.pk, []), index.languages
         )
         ranked = [r.passage_id for r in index.rank(query, limit=len(passages))]
         found = len(set(ranked[:cutoff]) & relevant)
