@@ -1,5 +1,5 @@
 """Writes that tie strategy passages to scores: link and unlink evidence, dismiss or restore
-a suggestion.
+a suggestion, keep a working translation of a linked passage.
 
 Linking fills the score's evidence (the passage's text) and location ("p. 12, ¶ 45")
 through score_save, so it is versioned and in the item's history like any edit. It appends
@@ -9,11 +9,13 @@ an editor whose page holds an older version is told of the change on their next 
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ctframework import languages
 from strategies.models import Passage
 
-from .models import EvidenceLink, Score
+from .models import MAX_TRANSLATION, EvidenceLink, Score
 from .services import ScoreInput, assessment_lock_for_editing, score_save
 
 EVIDENCE_SEPARATOR = "\n\n"
@@ -142,3 +144,39 @@ def suggestion_dismiss(*, score: Score, passage: Passage, user) -> EvidenceLink:
                 {"passage": _("This passage is linked as evidence; unlink it instead.")}
             )
     return link
+
+
+def evidence_translate(
+    *, link: EvidenceLink, text: str, language: str, user, previous: str | None = None
+) -> EvidenceLink:
+    """Keep the assessor's working translation of a linked passage (empty text removes it).
+
+    `previous` is the translation the editor's page showed: when someone saved another one
+    meanwhile, the save is refused with a message rather than overwriting theirs.
+    """
+    text = text.strip()
+    if len(text) > MAX_TRANSLATION:
+        raise ValidationError(
+            _("A working translation has at most %(count)s characters.")
+            % {"count": languages.number(MAX_TRANSLATION)}
+        )
+    if text and language not in languages.CODES:
+        raise ValidationError(_("Choose the language of the translation."))
+    with transaction.atomic():
+        _locked_score(link.score, user)
+        current = EvidenceLink.objects.select_for_update().filter(pk=link.pk).first()
+        if current is None or current.status != EvidenceLink.Status.LINKED:
+            raise ValidationError(_("Only a passage linked as evidence can have a translation."))
+        if previous is not None and previous.strip() != current.translation:
+            raise ValidationError(
+                _(
+                    "Someone saved another translation of this passage meanwhile; reload the "
+                    "page to see it before saving yours."
+                )
+            )
+        current.translation = text
+        current.translation_language = language if text else ""
+        current.translated_by = user if text else None
+        current.translated_at = timezone.now() if text else None
+        current.save()
+    return current

@@ -303,6 +303,9 @@ class Score(models.Model):
         return self.level_id is not None
 
 
+MAX_TRANSLATION = 10_000  # characters of a working translation
+
+
 class EvidenceLink(models.Model):
     """A passage of the strategy linked to a score as its evidence, or a suggested passage
     the assessor dismissed for that score (so it is not suggested again)."""
@@ -333,6 +336,29 @@ class EvidenceLink(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    # An assessor's own reading of a passage in another language: shown beside the quote,
+    # always as the assessor's, never as the document's text.
+    translation = models.TextField(
+        _("working translation"),
+        blank=True,
+        max_length=MAX_TRANSLATION,
+        help_text=_("The assessor's own translation of the passage, not the document's text."),
+    )
+    translation_language = models.CharField(
+        _("language of the working translation"),
+        max_length=20,
+        choices=settings.LANGUAGES,
+        blank=True,
+    )
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by"),
+    )
+    translated_at = models.DateTimeField(_("translated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["score", "passage__document", "passage__position"]

@@ -7,6 +7,7 @@ and the same content always gives the same PDF bytes (fixed dates, no random ids
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,10 +21,10 @@ from django.utils.translation import ngettext
 from ctframework import languages
 
 from . import gap_analysis, selectors
-from .models import Assessment
+from .models import Assessment, EvidenceLink
 
 # Bump when the template or CSS change, so cached reports are rendered again.
-REPORT_LAYOUT_VERSION = "5"
+REPORT_LAYOUT_VERSION = "6"
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 FONT_DIRS = ("/usr/share/fonts/",)
 
@@ -107,6 +108,22 @@ def _content(assessment: Assessment, *, with_observations: bool, options: Report
             for other, ref in related.get(principle_id, [])
         ]
 
+    # The assessors' working translations of linked passages, shown as theirs.
+    translations = defaultdict(list)
+    for link in (
+        EvidenceLink.objects.filter(score__assessment=assessment, status=EvidenceLink.Status.LINKED)
+        .exclude(translation="")
+        .select_related("passage")
+        .order_by("passage__document_id", "passage__position", "pk")
+    ):
+        translations[link.score_id].append(
+            {
+                "location": link.location,
+                "text": link.translation,
+                "language": link.translation_language,
+            }
+        )
+
     def principle_entry(score):
         principle = score.principle
         return {
@@ -120,6 +137,7 @@ def _content(assessment: Assessment, *, with_observations: bool, options: Report
             "justification": score.justification,
             "evidence": score.evidence,
             "location": score.location,
+            "translations": translations.get(score.pk, []),
             "recommendation": score.recommendation,
             "guidance": guidance(principle.pk),
         }

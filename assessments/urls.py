@@ -25,6 +25,11 @@ urlpatterns = [
         name="evidence-unlink",
     ),
     path(
+        "<int:pk>/evidence/<int:link_pk>/translation/",
+        evidence.evidence_translation_view,
+        name="evidence-translation",
+    ),
+    path(
         "<int:pk>/scores/<int:score_pk>/dismiss/",
         evidence.suggestion_dismiss_view,
         name="suggestion-dismiss",

@@ -48,7 +48,9 @@ score = ScoreViewSet.as_view({"get": "retrieve", "put": "update", "patch": "part
 # A short ranked list, never paginated.
 score_suggestions = ScoreViewSet.as_view({"get": "suggestions"}, pagination_class=None)
 links = EvidenceLinkViewSet.as_view({"get": "list", "post": "create"})
-link = EvidenceLinkViewSet.as_view({"get": "retrieve", "delete": "destroy"})
+link = EvidenceLinkViewSet.as_view(
+    {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -176,8 +176,27 @@ class ReportSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(f"/api/v1/reports/{report.pk}/download/")
 
 
+class EvidenceTranslationSerializer(serializers.Serializer):
+    """The assessor's working translation of a linked passage (empty: none)."""
+
+    translation = serializers.CharField(allow_blank=True, trim_whitespace=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True)
+    previous = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        help_text="The translation the client last read: refused if it changed since.",
+    )
+
+
 class EvidenceLinkSerializer(serializers.ModelSerializer):
-    """A passage linked to a score as evidence, or dismissed as a suggestion for it."""
+    """A passage linked to a score as evidence, or dismissed as a suggestion for it; with
+    the assessor's working translation of it, never the document's text."""
+
+    translation = serializers.CharField(read_only=True)
+    translation_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, allow_blank=True, read_only=True
+    )
+    translated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     score = serializers.PrimaryKeyRelatedField(queryset=Score.objects.none())
     passage = serializers.PrimaryKeyRelatedField(queryset=Passage.objects.none())
@@ -198,6 +217,9 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
             "status",
             "from_suggestion",
             "created_at",
+            "translation",
+            "translation_language",
+            "translated_at",
         ]
         read_only_fields = ["created_at"]
         # Not the model's unique (score, passage) check: linking a linked passage again is a

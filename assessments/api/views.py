@@ -24,6 +24,7 @@ from .serializers import (
     AssessmentSerializer,
     AssessmentUpdateSerializer,
     EvidenceLinkSerializer,
+    EvidenceTranslationSerializer,
     ReportRequestSerializer,
     ReportSerializer,
     ScoreSerializer,
@@ -351,7 +352,7 @@ class EvidenceLinkViewSet(
 
     serializer_class = EvidenceLinkSerializer
     filterset_fields = ["score", "passage", "status"]
-    http_method_names = ["get", "post", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_assessment(self) -> Assessment:
         assessment = permissions.get_assessment_for_user(
@@ -400,6 +401,29 @@ class EvidenceLinkViewSet(
             raise ValidationError(detail) from exc
         link = self.get_queryset().get(pk=link.pk)
         return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=EvidenceTranslationSerializer,
+        responses={200: EvidenceLinkSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        description="Keep the assessor's working translation of a linked passage.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        link = self.get_object()
+        change = EvidenceTranslationSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            evidence.evidence_translate(
+                link=link,
+                text=change.validated_data["translation"],
+                language=change.validated_data["language"],
+                previous=change.validated_data.get("previous"),
+                user=request.user,
+            )
+        except AssessmentLocked as exc:
+            return locked_response(exc)
+        except DjangoValidationError as exc:
+            raise ValidationError({"translation": exc.messages}) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=link.pk)).data)
 
     @extend_schema(responses={204: None, 403: ERROR, 404: ERROR})
     def destroy(self, request, *args, **kwargs):

@@ -17,7 +17,7 @@ from strategies.models import Passage
 from strategies.selectors import passage_id_param
 
 from .. import permissions, suggestions
-from ..evidence import evidence_link, evidence_unlink, suggestion_dismiss
+from ..evidence import evidence_link, evidence_translate, evidence_unlink, suggestion_dismiss
 from ..models import Assessment, EvidenceLink, Score
 from ..services import AssessmentLocked
 from .checklist import _progress, _score_json
@@ -217,21 +217,24 @@ def evidence_link_view(request, pk: int):
     return _answer(request, assessment, scores[0], message=message, anchor=anchor)
 
 
-@require_POST
-@_json_refusals
-def evidence_unlink_view(request, pk: int, link_pk: int):
-    """Remove an evidence link (its text leaves the score), or restore a dismissed one."""
-    assessment = _editable(request, pk)
+def _link_and_anchor(request, assessment: Assessment, link_pk: int) -> tuple[EvidenceLink, str]:
+    """One of the assessment's links, and where the page goes back to after changing it."""
     link = get_object_or_404(
         EvidenceLink.objects.select_related("score__principle", "passage"),
         pk=link_pk,
         score__assessment=assessment,
     )
-    anchor = (
-        f"#passage-{link.passage_id}"
-        if request.POST.get("next") == "reader"
-        else f"#item-{link.score.principle.code}"
-    )
+    if request.POST.get("next") == "reader":
+        return link, f"#passage-{link.passage_id}"
+    return link, f"#item-{link.score.principle.code}"
+
+
+@require_POST
+@_json_refusals
+def evidence_unlink_view(request, pk: int, link_pk: int):
+    """Remove an evidence link (its text leaves the score), or restore a dismissed one."""
+    assessment = _editable(request, pk)
+    link, anchor = _link_and_anchor(request, assessment, link_pk)
     try:
         evidence_unlink(link=link, user=request.user)
     except (ValidationError, AssessmentLocked) as exc:
@@ -243,6 +246,29 @@ def evidence_unlink_view(request, pk: int, link_pk: int):
         "location": link.passage.location,
         "code": link.score.principle.code,
     }
+    return _answer(request, assessment, link.score, message=message, anchor=anchor)
+
+
+@require_POST
+@_json_refusals
+def evidence_translation_view(request, pk: int, link_pk: int):
+    """Save (or, empty, remove) the assessor's working translation of a linked passage."""
+    assessment = _editable(request, pk)
+    link, anchor = _link_and_anchor(request, assessment, link_pk)
+    try:
+        evidence_translate(
+            link=link,
+            text=request.POST.get("translation", ""),
+            language=request.POST.get("language", ""),
+            previous=request.POST.get("previous"),
+            user=request.user,
+        )
+    except (ValidationError, AssessmentLocked) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return _answer(
+            request, assessment, link.score, message="", anchor=anchor, status=400, error=text
+        )
+    message = _("Working translation of %(location)s saved.") % {"location": link.passage.location}
     return _answer(request, assessment, link.score, message=message, anchor=anchor)
 
 

@@ -102,6 +102,9 @@ def test_linking_fills_the_score_and_leaves_the_suggestions(world, assessor):
         "location": "p. 1, passage 5",
         "status": "linked",
         "from_suggestion": True,
+        "translation": "",
+        "translation_language": "",
+        "translated_at": None,
     }
     again = client.post(evidence_url(world.assessment), body, format="json")
     assert again.status_code in (200, 201) and again.json()["id"] == created["id"]

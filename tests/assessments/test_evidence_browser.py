@@ -1,5 +1,6 @@
 """Suggestions in a real browser: accept one as evidence while the item has unsaved typing,
-keep autosaving without a conflict, dismiss another and find it gone after a reload."""
+keep autosaving without a conflict, dismiss another and find it gone after a reload; keep a
+working translation beside a linked passage."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -156,3 +157,30 @@ def test_typing_while_a_link_is_made_is_kept_and_offered_as_a_choice(
     victims.refresh_from_db()
     assert victims.justification == "Typed while the link was on its way."
     assert EvidenceLink.objects.filter(score=victims, status="linked").count() == 1
+
+
+def test_a_working_translation_is_kept_beside_the_quote_in_the_checklist(
+    allow_orm_beside_playwright, live_server, client, assessor, mapped, browser_page
+):
+    page = browser_page
+    assessment, (victims, _financing) = mapped
+    link = EvidenceLink.objects.create(
+        score=victims,
+        passage=victims.assessment.strategy.passages.get(text=VICTIMS),
+        status=EvidenceLink.Status.LINKED,
+    )
+    open_signed_in(page, client, assessor, live_server, "assessments:checklist", assessment)
+    item = page.locator(f"#item-{victims.principle.code}")
+    item.get_by_text("Add a working translation").click()
+    item.get_by_label("Your translation of this passage").fill("Les survivants et les familles.")
+    item.get_by_label("Language of the translation").select_option("fr")
+    item.get_by_role("button", name="Save the translation").click()
+    # The panel comes back with the translation, labelled as the assessor's.
+    shown = item.locator(".working-translation")
+    expect(shown).to_contain_text("Working translation by the assessor, not the document's text")
+    expect(shown.locator('span[lang="fr"]')).to_have_text("Les survivants et les familles.")
+    link.refresh_from_db()
+    assert (link.translation, link.translation_language) == (
+        "Les survivants et les familles.",
+        "fr",
+    )
