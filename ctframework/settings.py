@@ -267,6 +267,9 @@ SPECTACULAR_SETTINGS = {
         "StrategyKindEnum": "strategies.models.Strategy.Kind",
         "FrameworkKindEnum": "principles.models.Framework.Kind",
         "JurisdictionKindEnum": "strategies.models.Jurisdiction.Kind",
+        # The six UN languages, wherever a language is chosen (strategies, documents,
+        # passages, working translations).
+        "LanguageEnum": "django.conf.settings.LANGUAGES",
     },
 }
 

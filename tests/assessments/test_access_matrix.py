@@ -33,7 +33,7 @@ from assessments.models import (
 )
 from assessments.services import ScoreInput, assessment_create, assessment_transition, score_save
 from ctframework import roles
-from strategies.models import Strategy
+from strategies.models import Strategy, StrategyDocument
 from strategies.services import document_extract, document_upload
 from tests.csp import inline_code
 from tests.factories import (
@@ -173,6 +173,7 @@ def snapshot() -> dict:
         "observations": sorted(Observation.objects.values_list("pk", "text")),
         "events": sorted(AssessmentEvent.objects.values_list("pk", flat=True)),
         "reports": sorted(Report.objects.values_list("pk", "status")),
+        "documents": sorted(StrategyDocument.objects.values_list("pk", "language")),
         "strategies": sorted(
             Strategy.objects.values_list("pk", "jurisdiction_id", "title", "supersedes_id")
         ),
@@ -372,9 +373,11 @@ NOT_PAGES = {
     "assessments:report-request",
     "assessments:evidence-link",
     "assessments:evidence-unlink",
+    "assessments:evidence-translation",
     "assessments:suggestion-dismiss",
     "strategies:document-upload",
     "strategies:document-delete",
+    "strategies:document-language",
     "login",
     "logout",
     "password_change",
@@ -910,6 +913,9 @@ ATTEMPTS = {
     ),
     "export-xlsx": lambda client, w, a: client.get(
         reverse("assessments:export", args=[a.pk, "xlsx"])
+    ),
+    "document-language": lambda client, w, a: client.post(
+        reverse("strategies:document-language", args=[w.document.pk]), {"language": "es"}
     ),
 }
 
