@@ -19,6 +19,7 @@ SCRIPTS = [
     ["documents.py", "--language", "ar"],
     ["languages.py"],
     ["large_document.py"],
+    ["ocr.py", "--evaluation"],
 ]
 
 

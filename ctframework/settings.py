@@ -303,6 +303,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # readers and the coverage map show this many passages per page.
 MAX_PASSAGES_PER_DOCUMENT = env.int("MAX_PASSAGES_PER_DOCUMENT", default=50_000)
 READER_PAGE_SIZE = 200
+# Scanned pages read by OCR in one document (about a second a page on two cores; a long scan
+# is read in batches over several tasks, docs/strategy-languages.md#ocr).
+MAX_SCANNED_PAGES_PER_DOCUMENT = env.int("MAX_SCANNED_PAGES_PER_DOCUMENT", default=300)
 
 # A task still queued after this long was never picked up (lost by the broker, or no worker
 # running): the periodic sweep fails its report or document with a message saying so.

@@ -97,6 +97,9 @@ class StrategyDocumentSerializer(serializers.ModelSerializer):
     passage_count = serializers.IntegerField(read_only=True)
     language = language_field(read_only=True)
     detected_language = language_field(read_only=True)
+    can_retry = serializers.BooleanField(
+        read_only=True, help_text="Failed, with its file kept: POST …/retry/ reads it again."
+    )
 
     class Meta:
         model = StrategyDocument
@@ -113,6 +116,9 @@ class StrategyDocumentSerializer(serializers.ModelSerializer):
             "detected_language",
             "page_count",
             "pages_without_text",
+            "ocr_pages_total",
+            "ocr_pages_done",
+            "can_retry",
             "passage_count",
             "uploaded_at",
             "extracted_at",
@@ -137,7 +143,7 @@ class PassageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Passage
         fields = ["id", "strategy", "document", "position", "page", "kind", "heading", "text"]
-        fields += ["language", "location"]
+        fields += ["language", "location", "ocr", "ocr_confidence"]
         read_only_fields = fields
 
 
@@ -254,6 +260,29 @@ class StrategyDocumentViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelVi
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"language": exc.messages}) from exc
         return Response(StrategyDocumentSerializer(self.get_queryset().get(pk=document.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: StrategyDocumentSerializer,
+            503: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The task queue is unavailable; try shortly."
+            ),
+        },
+        description="Read a failed document again from its kept file (an OCR that failed or "
+        "was cut short: `can_retry`); scanned pages already read are not read again.",
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        document = self.get_object()
+        try:
+            services.document_retry(document=document, user=request.user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"detail": " ".join(exc.messages)}) from exc
+        return Response(
+            StrategyDocumentSerializer(self.get_queryset().get(pk=document.pk)).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class PassageViewSet(viewsets.ReadOnlyModelViewSet):

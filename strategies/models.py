@@ -231,6 +231,10 @@ class StrategyDocument(models.Model):
     )
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     pages_without_text = models.PositiveIntegerField(_("pages without text"), default=0)
+    # Scanned pages: how many need OCR and how many are read (the progress shown while the
+    # extraction runs; once ready, how many pages were read by OCR).
+    ocr_pages_total = models.PositiveIntegerField(_("scanned pages"), default=0)
+    ocr_pages_done = models.PositiveIntegerField(_("scanned pages read"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -271,6 +275,42 @@ class StrategyDocument(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.EXTRACTING)
+
+    @property
+    def can_retry(self) -> bool:
+        """A document that failed but kept its file (OCR failed, or was cut short) can be
+        read again without uploading it again."""
+        return self.status == self.Status.FAILED and bool(self.file)
+
+
+class ScannedPage(models.Model):
+    """A page of a document read by OCR, saved as soon as its batch is read, so that an
+    extraction cut short (a time limit, a worker's death) resumes where it stopped. The
+    rows go once the document is ready."""
+
+    document = models.ForeignKey(
+        StrategyDocument,
+        on_delete=models.CASCADE,
+        related_name="scanned_pages",
+        verbose_name=_("document"),
+    )
+    page = models.PositiveIntegerField(_("page"))
+    languages = models.CharField(
+        _("OCR languages"), max_length=60, help_text=_("The languages the page was read in.")
+    )
+    # [{"text", "top", "par", "conf"}]: strategies.extraction.ocr.OcrLine
+    lines = models.JSONField(_("lines"), default=list)
+
+    class Meta:
+        ordering = ["document", "page"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "page"], name="scanned_page_unique")
+        ]
+        verbose_name = _("scanned page")
+        verbose_name_plural = _("scanned pages")
+
+    def __str__(self):
+        return f"{self.document} p. {self.page}"
 
 
 class Passage(models.Model):
@@ -313,6 +353,15 @@ class Passage(models.Model):
     )
     terms = models.TextField(
         _("index terms"), blank=True, help_text=_("Stemmed words, for ranking suggestions.")
+    )
+    ocr = models.BooleanField(
+        _("read by OCR"), default=False, help_text=_("Read from a scanned page by OCR.")
+    )
+    ocr_confidence = models.FloatField(
+        _("OCR confidence"),
+        null=True,
+        blank=True,
+        help_text=_("The OCR engine's mean confidence in the passage's words, 0 to 100."),
     )
     # PostgreSQL's full-text vector of the text, stored so that searching a long strategy
     # reads an index instead of parsing every passage again (filled in by the extraction).

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -21,8 +22,8 @@ from ctframework.languages import number
 from ctframework.task_queue import TaskQueueUnavailable, enqueue
 
 from . import language_detection, ranking, text_search
-from .extraction import UnreadableDocument, check_readable, detect_format, extract_passages
-from .models import Passage, Strategy, StrategyDocument
+from .extraction import UnreadableDocument, check_readable, detect_format, extract_passages, ocr
+from .models import Passage, ScannedPage, Strategy, StrategyDocument
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,15 @@ MAX_EXTRACTION_ATTEMPTS = 3
 EXTRACTION_SOFT_LIMIT_S, EXTRACTION_HARD_LIMIT_S = 240, 300
 STALE_EXTRACTION = timedelta(seconds=EXTRACTION_HARD_LIMIT_S + 60)
 QUEUE_WAIT_LIMIT = timedelta(seconds=settings.TASK_QUEUE_WAIT_LIMIT)
+# OCR reads scanned pages in batches, each saved once read; a task stops starting batches
+# after OCR_TIME_BUDGET_S and queues a continuation, well inside the soft time limit.
+OCR_BATCH_PAGES = 8
+OCR_TIME_BUDGET_S = 120
+OCR_BATCH_TIMEOUT_S = 100
+# A batch read with less confidence than this, in languages nobody chose, is tried in the
+# other scripts' languages (a scan of an Arabic strategy from a State with no languages
+# recorded): Tesseract reads a script it was not told about as nonsense of low confidence.
+OCR_LOW_CONFIDENCE = 60
 NEVER_STARTED = gettext_lazy(
     "No worker picked this document up in time (the task queue may be down); upload it again."
 )
@@ -87,16 +97,17 @@ def document_upload(*, strategy: Strategy, user, file) -> tuple[StrategyDocument
     return document, True
 
 
-def _enqueue(document_id: int) -> None:
+def _enqueue(document_id: int, *, keep_file: bool = False) -> None:
     """Send the extraction task; when the broker is down the document fails with the reason
-    (its file goes, so the same file can be uploaded again) and TaskQueueUnavailable
-    reaches the caller."""
+    and TaskQueueUnavailable reaches the caller. Its file goes, so that the same file can be
+    uploaded again, unless `keep_file` (a retry, or the rest of a long OCR: the document can
+    be tried again)."""
     from .tasks import extract_document
 
     try:
         enqueue(extract_document, document_id)
     except TaskQueueUnavailable as exc:
-        document_mark_failed(document_id=document_id, message=str(exc))
+        document_mark_failed(document_id=document_id, message=str(exc), keep_file=keep_file)
         raise
 
 
@@ -131,7 +142,14 @@ def document_extract(*, document_id: int) -> StrategyDocument:
         # Checked again here: documents carried over from before uploads were checked.
         fmt = detect_format(data)
         check_readable(data, fmt)
-        extraction = extract_passages(data, fmt)
+        extraction = extract_passages(data, fmt, read_scanned=_ScannedPages(document, data))
+    except _OcrContinues:
+        _continue_later(document_id)
+        return StrategyDocument.objects.get(pk=document_id)
+    except ocr.OcrFailed as exc:
+        # The pages read so far and the file stay: the document can be tried again.
+        document_mark_failed(document_id=document_id, message=str(exc), keep_file=True)
+        return StrategyDocument.objects.get(pk=document_id)
     except (UnreadableDocument, OSError) as exc:
         message = str(exc) if isinstance(exc, UnreadableDocument) else _("The file is missing.")
         document_mark_failed(document_id=document_id, message=message)
@@ -167,6 +185,8 @@ def document_extract(*, document_id: int) -> StrategyDocument:
                     text=passage.text,
                     language=language,
                     terms=ranking.passage_terms(passage.text, passage.heading, language),
+                    ocr=passage.ocr,
+                    ocr_confidence=passage.ocr_confidence,
                 )
                 for position, (passage, language) in enumerate(
                     zip(extraction.passages, languages, strict=True), start=1
@@ -185,9 +205,136 @@ def document_extract(*, document_id: int) -> StrategyDocument:
         document.error = ""
         document.page_count = extraction.page_count
         document.pages_without_text = extraction.pages_without_text
+        document.ocr_pages_done = extraction.pages_read_by_ocr
         document.extracted_at = timezone.now()
         document.save()
+        document.scanned_pages.all().delete()
         strategy_detect_language(strategy_id=document.strategy_id)
+    return document
+
+
+class _OcrContinues(Exception):
+    """OCR has pages left and this task's time is spent: a new task goes on."""
+
+
+class _ScannedPages:
+    """Reads a document's scanned pages by OCR for the extraction (pdf.ScannedPageReader):
+    batch by batch, each batch saved as ScannedPage rows with the progress as soon as it is
+    read, so that a later task resumes at the first page not yet read."""
+
+    def __init__(self, document: StrategyDocument, data: bytes):
+        self.document, self.data = document, data
+        self.started = time.monotonic()
+
+    def __call__(self, pages: list[int]) -> dict[int, list[ocr.OcrLine]]:
+        cap = settings.MAX_SCANNED_PAGES_PER_DOCUMENT
+        if len(pages) > cap:
+            raise UnreadableDocument(
+                ngettext(
+                    "The PDF has %(count)s scanned page; at most %(cap)s scanned pages are "
+                    "read by OCR in one document. Split it and upload the parts.",
+                    "The PDF has %(count)s scanned pages; at most %(cap)s scanned pages are "
+                    "read by OCR in one document. Split it and upload the parts.",
+                    len(pages),
+                )
+                % {"count": number(len(pages)), "cap": number(cap)}
+            )
+        document = self.document
+        saved = {
+            row.page: row.lines
+            for row in ScannedPage.objects.filter(document=document, page__in=pages)
+        }
+        StrategyDocument.objects.filter(pk=document.pk).update(
+            ocr_pages_total=len(pages), ocr_pages_done=len(saved)
+        )
+        todo = [page for page in pages if page not in saved]
+        batches = [todo[i : i + OCR_BATCH_PAGES] for i in range(0, len(todo), OCR_BATCH_PAGES)]
+        for index, batch in enumerate(batches):
+            if index and time.monotonic() - self.started > OCR_TIME_BUDGET_S:
+                raise _OcrContinues
+            languages, read = self._read(batch)
+            rows = [
+                ScannedPage(
+                    document=document,
+                    page=page,
+                    languages="+".join(languages),
+                    lines=[line.as_json() for line in read[page]],
+                )
+                for page in batch
+            ]
+            with transaction.atomic():
+                # A redelivered twin of this task may have saved the same pages meanwhile.
+                ScannedPage.objects.bulk_create(rows, ignore_conflicts=True)
+                StrategyDocument.objects.filter(pk=document.pk).update(
+                    ocr_pages_done=ScannedPage.objects.filter(document=document).count(),
+                    attempts=0,  # progress was made: only runs that save nothing count
+                    extraction_started_at=timezone.now(),
+                )
+            saved.update({row.page: row.lines for row in rows})
+        return {page: [ocr.OcrLine.from_json(line) for line in saved[page]] for page in pages}
+
+    def _read(self, batch: list[int]) -> tuple[list[str], dict[int, list[ocr.OcrLine]]]:
+        """Read a batch in the language an assessor set, else in the languages of the script
+        found on its pages; a batch read with low confidence is tried in the other scripts
+        (on its first page) and read again in the best of them."""
+        document, strategy = self.document, self.document.strategy
+        chosen = document.language or strategy.language
+        if chosen:
+            return [chosen], ocr.read_pages(self.data, batch, [chosen], timeout=OCR_BATCH_TIMEOUT_S)
+        preferred = list(strategy.jurisdiction.languages)
+        script = next(filter(None, (ocr.page_script(self.data, p) for p in batch[:2])), None)
+        languages = ocr.languages_for_script(script, preferred)
+        read = ocr.read_pages(self.data, batch, languages, timeout=OCR_BATCH_TIMEOUT_S)
+        confidence = _mean_confidence(read[batch[0]])
+        if confidence is None or confidence >= OCR_LOW_CONFIDENCE:
+            return languages, read
+        best = (confidence, languages)
+        for other in ocr.SCRIPT_LANGUAGES:
+            trial = ocr.languages_for_script(other, preferred)
+            if trial in (languages, best[1]):
+                continue
+            first = ocr.read_pages(self.data, batch[:1], trial, timeout=OCR_BATCH_TIMEOUT_S)
+            best = max(best, (_mean_confidence(first[batch[0]]) or 0, trial))
+        if best[1] == languages:
+            return languages, read
+        return best[1], ocr.read_pages(self.data, batch, best[1], timeout=OCR_BATCH_TIMEOUT_S)
+
+
+def _mean_confidence(lines: list[ocr.OcrLine]) -> float | None:
+    rated = [line.confidence for line in lines if line.confidence is not None]
+    return sum(rated) / len(rated) if rated else None
+
+
+def _continue_later(document_id: int) -> None:
+    """Queue the rest of a long OCR as a new task; the document waits for a worker again."""
+    StrategyDocument.objects.filter(pk=document_id).update(
+        status=StrategyDocument.Status.QUEUED, queued_at=timezone.now()
+    )
+    _enqueue(document_id, keep_file=True)
+
+
+def document_retry(*, document: StrategyDocument, user) -> StrategyDocument:
+    """Read a failed document again from its kept file (see StrategyDocument.can_retry);
+    the scanned pages already read are not read again."""
+    if not permissions.can_edit_strategy(user, document.strategy):
+        raise PermissionDenied(_("You cannot change documents of this strategy."))
+    with transaction.atomic():
+        Strategy.objects.select_for_update().filter(pk=document.strategy_id).first()
+        document = StrategyDocument.objects.select_for_update().get(pk=document.pk)
+        if not document.can_retry:
+            raise ValidationError(_("This document cannot be read again; upload it again."))
+        live = document.strategy.documents.filter(sha256=document.sha256).exclude(
+            status=StrategyDocument.Status.FAILED
+        )
+        if live.exists():
+            raise ValidationError(_("The same file has been uploaded again since."))
+        document.status = StrategyDocument.Status.QUEUED
+        document.error = ""
+        document.attempts = 0
+        document.queued_at = timezone.now()
+        document.save(update_fields=["status", "error", "attempts", "queued_at"])
+        transaction.on_commit(lambda: _enqueue(document.pk, keep_file=True))
+    document.refresh_from_db()
     return document
 
 
@@ -236,16 +383,19 @@ def strategy_detect_language(*, strategy_id: int) -> None:
     )
 
 
-def document_mark_failed(*, document_id: int, message: str) -> None:
-    """Record why a document could not be read, and drop its file and any passages: a
-    document that failed keeps only its name and the message."""
+def document_mark_failed(*, document_id: int, message: str, keep_file: bool = False) -> None:
+    """Record why a document could not be read, and drop any passages. Its file goes too (a
+    document that failed keeps only its name and the message), unless `keep_file`: a failure
+    worth retrying (OCR) keeps the file and the scanned pages read so far."""
     with transaction.atomic():
         document = StrategyDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.status == StrategyDocument.Status.READY:
             return
         document.passages.all().delete()
-        if document.file:
-            document.file.delete(save=False)
+        if not keep_file:
+            if document.file:
+                document.file.delete(save=False)
+            document.scanned_pages.all().delete()
         document.status = StrategyDocument.Status.FAILED
         document.error = message
         document.save()

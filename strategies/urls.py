@@ -19,5 +19,6 @@ urlpatterns = [
     path(
         "documents/<int:document_pk>/language/", views.document_language, name="document-language"
     ),
+    path("documents/<int:document_pk>/retry/", views.document_retry, name="document-retry"),
     path("search/", views.passage_search, name="passage-search"),
 ]

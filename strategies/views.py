@@ -158,6 +158,23 @@ def document_language(request, document_pk: int):
     )
 
 
+@require_POST
+def document_retry(request, document_pk: int):
+    """Read a failed document again from its kept file (an OCR that failed)."""
+    document = permissions.get_document_for_user(request.user, document_pk)
+    try:
+        services.document_retry(document=document, user=request.user)
+    except TaskQueueUnavailable as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Reading the document again: %(name)s.") % {"name": document})
+    return redirect(
+        f"{reverse('strategies:detail', args=[document.strategy_id])}#document-{document.pk}"
+    )
+
+
 @require_safe
 def strategy_reader(request, pk: int):
     """The strategy's text, passage by passage, with a search box."""

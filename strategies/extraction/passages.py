@@ -35,6 +35,8 @@ class ExtractedPassage:
     page: int | None = None
     heading: str = ""
     number_label: str = ""  # the document's own paragraph number, as cited
+    ocr: bool = False  # read from a scanned page by OCR
+    ocr_confidence: float | None = None  # the OCR engine's mean word confidence, 0 to 100
 
 
 @dataclass
@@ -42,17 +44,20 @@ class Extraction:
     passages: list[ExtractedPassage]
     page_count: int | None
     pages_without_text: int = 0
+    pages_read_by_ocr: int = 0
 
 
-def extract_passages(data: bytes, fmt: str) -> Extraction:
-    """The document's passages in reading order, each under its nearest heading.
+def extract_passages(data: bytes, fmt: str, read_scanned=None) -> Extraction:
+    """The document's passages in reading order, each under its nearest heading. A PDF's
+    pages without text are given to `read_scanned` (see pdf.pdf_blocks) to be read by OCR.
 
     Raises UnreadableDocument when the file holds no text to map (a scan, an empty file).
     """
+    read_by_ocr = 0
     if fmt == PDF:
         from .pdf import pdf_blocks
 
-        blocks, page_count, empty_pages = pdf_blocks(data)
+        blocks, page_count, empty_pages, read_by_ocr = pdf_blocks(data, read_scanned)
     elif fmt == DOCX:
         from .docx import docx_blocks
 
@@ -68,6 +73,14 @@ def extract_passages(data: bytes, fmt: str) -> Extraction:
     ):
         passage.number_label = label
     if sum(len(p.text) for p in passages if p.kind == PARAGRAPH) < 50:
+        if fmt == PDF and read_by_ocr:
+            raise UnreadableDocument(
+                _(
+                    "The PDF is scanned and OCR found no text on its pages. Check that the "
+                    "scan is legible (and set the document's language if it is known), or "
+                    "ask the ministry for a copy with text."
+                )
+            )
         if fmt == PDF:
             raise UnreadableDocument(
                 _(
@@ -76,7 +89,7 @@ def extract_passages(data: bytes, fmt: str) -> Extraction:
                 )
             )
         raise UnreadableDocument(_("The document contains no text to map."))
-    return Extraction(passages, page_count, empty_pages)
+    return Extraction(passages, page_count, empty_pages, read_by_ocr)
 
 
 def text_blocks(text: str) -> tuple[list[ExtractedPassage], int | None, int]:
@@ -143,7 +156,13 @@ def _split_long(passage: ExtractedPassage) -> list[ExtractedPassage]:
     parts.append(current.strip())
     # A sentence longer than a passage is cut where it must: no text is dropped.
     return [
-        ExtractedPassage(PARAGRAPH, part[start : start + MAX_PASSAGE_CHARS], passage.page)
+        ExtractedPassage(
+            PARAGRAPH,
+            part[start : start + MAX_PASSAGE_CHARS],
+            passage.page,
+            ocr=passage.ocr,
+            ocr_confidence=passage.ocr_confidence,
+        )
         for part in parts
         for start in range(0, len(part), MAX_PASSAGE_CHARS)
     ]

@@ -6,11 +6,16 @@
 3. On each page, start a new paragraph where the gap to the previous line is clearly wider
    than the page's usual line spacing, where the font size changes, or at a bullet.
 4. Join a paragraph that runs on from one page to the next.
+
+A page without a text layer (a scan) is handed to `read_scanned`, which returns the lines OCR
+read on it; those come with Tesseract's own paragraphs and their word confidence, and go
+through steps 2 and 4 like any other page.
 """
 
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .formats import open_pdf
@@ -27,10 +32,19 @@ class Line:
     text: str
     y: float
     size: float
+    paragraph: int | None = None  # OCR: Tesseract's paragraph; text layer: found from gaps
+    confidence: float | None = None  # OCR: the mean confidence of the line's words
 
 
-def pdf_blocks(data: bytes) -> tuple[list[ExtractedPassage], int, int]:
-    """The paragraphs of the PDF, the number of pages and how many pages had no text."""
+# Given the numbers of the pages without text, the lines OCR read on each.
+ScannedPageReader = Callable[[list[int]], dict[int, list]]
+
+
+def pdf_blocks(
+    data: bytes, read_scanned: ScannedPageReader | None = None
+) -> tuple[list[ExtractedPassage], int, int, int]:
+    """The paragraphs of the PDF, the number of pages, how many pages had no text and how
+    many pages were read by OCR."""
     from pypdf import mult
 
     reader = open_pdf(data)
@@ -56,6 +70,15 @@ def pdf_blocks(data: bytes) -> tuple[list[ExtractedPassage], int, int]:
         if pending:
             _close_line(lines, pending, where)
         pages.append(lines)
+    scanned = [number for number, lines in enumerate(pages, start=1) if not lines]
+    read_by_ocr = 0
+    if scanned and read_scanned is not None:
+        for number, ocr_lines in read_scanned(scanned).items():
+            pages[number - 1] = [
+                Line(line.text, -line.top, 0.0, line.paragraph, line.confidence)
+                for line in ocr_lines
+            ]
+            read_by_ocr += 1
     _drop_furniture(pages)
     blocks: list[ExtractedPassage] = []
     for number, lines in enumerate(pages, start=1):
@@ -63,12 +86,31 @@ def pdf_blocks(data: bytes) -> tuple[list[ExtractedPassage], int, int]:
             text = join_lines([line.text for line in paragraph])
             if not text:
                 continue
-            if blocks and _runs_on(blocks[-1], text, number):
-                blocks[-1].text = join_lines([blocks[-1].text, text])
+            confidence = _confidence(paragraph)
+            previous = blocks[-1] if blocks else None
+            if previous and (
+                _runs_on(previous, text, number) or _ocr_runs_on(previous, paragraph, number)
+            ):
+                previous.text = join_lines([previous.text, text])
+                previous.ocr_confidence = _lowest(previous.ocr_confidence, confidence)
                 continue
-            blocks.append(ExtractedPassage(classify(text), text, number))
+            ocr = paragraph[0].paragraph is not None
+            blocks.append(ExtractedPassage(classify(text), text, number, ocr=ocr))
+            blocks[-1].ocr_confidence = confidence
     empty = sum(1 for lines in pages if not lines)
-    return blocks, len(pages), empty
+    return blocks, len(pages), empty, read_by_ocr
+
+
+def _confidence(lines: list[Line]) -> float | None:
+    """The mean confidence of OCR'd lines, weighted by their length; None for a text layer."""
+    rated = [(line.confidence, len(line.text)) for line in lines if line.confidence is not None]
+    if not rated:
+        return None
+    return round(sum(c * n for c, n in rated) / max(1, sum(n for _, n in rated)), 1)
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    return min(x for x in (a, b) if x is not None) if a is not None or b is not None else None
 
 
 def _close_line(lines: list[Line], pending: list[str], where: list) -> None:
@@ -81,7 +123,9 @@ def _close_line(lines: list[Line], pending: list[str], where: list) -> None:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower()).strip()
+    """The line without its numbers: a footer is the same on every page whatever the page
+    number, and OCR may read a footer and the page number beside it as one line."""
+    return " ".join(re.sub(r"\d+", " ", text.lower()).split())
 
 
 def _drop_furniture(pages: list[list[Line]]) -> None:
@@ -107,6 +151,14 @@ def _drop_furniture(pages: list[list[Line]]) -> None:
 def _paragraphs(lines: list[Line]) -> list[list[Line]]:
     if not lines:
         return []
+    if lines[0].paragraph is not None:  # read by OCR: Tesseract's paragraphs
+        paragraphs = [[lines[0]]]
+        for previous, line in zip(lines, lines[1:], strict=False):
+            if line.paragraph == previous.paragraph:
+                paragraphs[-1].append(line)
+            else:
+                paragraphs.append([line])
+        return paragraphs
     gaps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False) if a.y - b.y > 0.5]
     usual = statistics.median(gaps) if gaps else 0
     # Lines in a larger font (a heading wrapped onto two lines) are spaced wider.
@@ -126,6 +178,18 @@ def _paragraphs(lines: list[Line]) -> list[list[Line]]:
         else:
             paragraphs[-1].append(line)
     return paragraphs
+
+
+def _ocr_runs_on(previous: ExtractedPassage, paragraph: list[Line], page: int) -> bool:
+    """Tesseract ends a paragraph early when its last line is short (often in Arabic): an
+    OCR'd paragraph on the same page that ends mid-sentence goes on in the next one."""
+    return (
+        previous.ocr
+        and paragraph[0].paragraph is not None
+        and previous.page == page
+        and previous.kind == PARAGRAPH
+        and not previous.text.endswith(_ENDS_SENTENCE)
+    )
 
 
 def _runs_on(previous: ExtractedPassage, text: str, page: int) -> bool:

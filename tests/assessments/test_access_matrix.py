@@ -378,6 +378,7 @@ NOT_PAGES = {
     "strategies:document-upload",
     "strategies:document-delete",
     "strategies:document-language",
+    "strategies:document-retry",
     "login",
     "logout",
     "password_change",
@@ -916,6 +917,9 @@ ATTEMPTS = {
     ),
     "document-language": lambda client, w, a: client.post(
         reverse("strategies:document-language", args=[w.document.pk]), {"language": "es"}
+    ),
+    "document-retry": lambda client, w, a: client.post(
+        reverse("strategies:document-retry", args=[w.document.pk])
     ),
 }
 

@@ -78,6 +78,8 @@ def test_suggestions_rank_the_principles_paragraph_first(world, assessor):
         "text": victims.text,
         "language": "en",
         "location": "p. 1, passage 5",
+        "ocr": False,
+        "ocr_confidence": None,
     }
     assert found[1]["passage"]["id"] == world.passage(MEMORIAL_TEXT).pk
     relevance = [entry["relevance"] for entry in found]

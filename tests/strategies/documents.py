@@ -268,3 +268,79 @@ def binary_file() -> bytes:
 
 def upload(data: bytes, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def scanned_copy(pdf: bytes, *, dpi: int = 200, pages: set[int] | None = None) -> bytes:
+    """The PDF as a scanner gives it: each page (or each of `pages`, 1-based) rasterised to a
+    grey image at `dpi` and wrapped in a PDF page of the same size, with no text layer; the
+    other pages keep their text."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), f"{folder}/page"],
+            check=True,
+        )
+        images = sorted(Path(folder).glob("page-*.png"))
+        original = PdfReader(io.BytesIO(pdf))
+        writer = PdfWriter()
+        for number, path in enumerate(images, start=1):
+            if pages is not None and number not in pages:
+                writer.add_page(original.pages[number - 1])
+                continue
+            out = io.BytesIO()
+            Image.open(path).save(out, format="PDF", resolution=dpi)
+            writer.add_page(PdfReader(out).pages[0])
+        result = io.BytesIO()
+        writer.write(result)
+        return result.getvalue()
+
+
+def html_pdf(body: str, *, lang: str = "en", font: str = "Noto Sans", size: str = "A5") -> bytes:
+    """A one-column PDF of `body` (HTML paragraphs and headings) in `font`."""
+    import weasyprint
+
+    direction = "rtl" if lang == "ar" else "ltr"
+    html = f"""<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">
+      <style>@page {{ size: {size}; margin: 15mm }} body {{ font-family: "{font}";
+      font-size: 11pt; line-height: 1.4 }} h2 {{ font-size: 15pt }} p {{ margin: 0 0 10pt }}
+      </style></head><body>{body}</body></html>"""
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+# The fonts a scanned copy is printed in, per language (Debian's Noto packages).
+SCAN_FONTS = {"ar": "Noto Sans Arabic", "zh-hans": "Noto Sans CJK SC"}
+
+
+def scanned_text(text: bytes, language: str) -> bytes:
+    """A strategy's plain text (paragraphs split by blank lines) printed on A4, short lines
+    without a full stop as headings, and scanned at 200 dpi."""
+    from html import escape
+
+    body = []
+    for paragraph in text.decode("utf-8").strip().split("\n\n"):
+        heading = len(paragraph.split()) < 16 and not paragraph.endswith((".", "。"))
+        tag = "h2" if heading else "p"
+        body.append(f"<{tag}>{escape(paragraph)}</{tag}>")
+    font = SCAN_FONTS.get(language, "Noto Sans")
+    return scanned_copy(html_pdf("".join(body), lang=language, font=font, size="A4"))
+
+
+def read_scanned_text(text: bytes, language: str) -> list:
+    """The paragraphs OCR reads on a scanned copy of `text` (see scanned_text), in
+    `language`, as the extraction reads them."""
+    from strategies.extraction import extract_passages, ocr
+    from strategies.extraction.passages import PARAGRAPH
+
+    scan = scanned_text(text, language)
+    extraction = extract_passages(
+        scan, "pdf", read_scanned=lambda pages: ocr.read_pages(scan, pages, [language], timeout=900)
+    )
+    return [p for p in extraction.passages if p.kind == PARAGRAPH]

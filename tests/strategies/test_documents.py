@@ -28,8 +28,9 @@ pytestmark = [pytest.mark.core, pytest.mark.django_db]
 
 D = StrategyDocument.Status
 OCR_MESSAGE = (
-    "The PDF has no text layer: it seems to be scanned page images. Run it through OCR "
-    "(most PDF tools can) and upload the result."
+    "The PDF is scanned and OCR found no text on its pages. Check that the scan is legible "
+    "(and set the document's language if it is known), or ask the ministry for a copy with "
+    "text."
 )
 LINKED_MESSAGE = "1 passage of this document is linked as evidence in assessments; unlink it first."
 

@@ -28,11 +28,18 @@ DEFAULT_SETS = [EVALUATION, EVALUATION / "heldout"] + sorted(
 CUTOFF = 5
 
 
-def evaluate(folder: Path, *, cutoff: int = CUTOFF) -> dict:
-    """recall@cutoff and MRR of the suggestions on one labelled set, with per-principle rows."""
+def evaluate(folder: Path, *, cutoff: int = CUTOFF, read=None) -> dict:
+    """recall@cutoff and MRR of the suggestions on one labelled set, with per-principle rows.
+
+    `read`, given the strategy's text, returns its paragraphs read another way (a scanned
+    copy read by OCR, where the labels' exact snippets may not survive): each labelled
+    paragraph then stands for the read paragraph most like it.
+    """
     labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
     data = (folder / labels["document"]).read_bytes()
-    passages = [p for p in extract_passages(data, "txt").passages if p.kind == PARAGRAPH]
+    text = [p for p in extract_passages(data, "txt").passages if p.kind == PARAGRAPH]
+    passages = text if read is None else read(data)
+    counterpart = {i: i for i in range(len(text))} if read is None else _closest(text, passages)
     # Each paragraph's language detected as on upload (the set's README names the language).
     languages = detect_languages([p.text for p in passages])
     index = PassageIndex(
@@ -55,9 +62,10 @@ def evaluate(folder: Path, *, cutoff: int = CUTOFF) -> dict:
     related = related_guidance([p.pk for p in principles.values()])
     rows = []
     for code, snippets in labels["labels"].items():
-        relevant = {i for i, p in enumerate(passages) if any(s in p.text for s in snippets)}
-        if len(relevant) != len(set(snippets)):
+        labelled = {i for i, p in enumerate(text) if any(s in p.text for s in snippets)}
+        if len(labelled) != len(set(snippets)):
             raise CommandError(f"{folder.name}: a snippet of {code} does not name one paragraph")
+        relevant = {counterpart[i] for i in labelled}
         principle = principles[code]
         query = principle_query(
             principle, list(principle.tags.all()), related.get(principle.pk, []), index.languages
@@ -83,6 +91,25 @@ def evaluate(folder: Path, *, cutoff: int = CUTOFF) -> dict:
         "mrr": sum(r["reciprocal_rank"] for r in rows) / len(rows),
         "rows": rows,
     }
+
+
+def _closest(text: list, read: list) -> dict[int, int]:
+    """For each paragraph of `text`, the index of the paragraph of `read` most like it (the
+    Jaccard index of their character trigrams, which also holds for Chinese, written without
+    spaces), so that labels follow their paragraph through OCR slips."""
+
+    def trigrams(value: str) -> set[str]:
+        joined = "".join(value.lower().split())
+        return {joined[k : k + 3] for k in range(len(joined) - 2)}
+
+    words = [trigrams(p.text) for p in read]
+    closest = {}
+    for i, paragraph in enumerate(text):
+        mine = trigrams(paragraph.text)
+        closest[i] = max(
+            range(len(read)), key=lambda j: len(mine & words[j]) / (len(mine | words[j]) or 1)
+        )
+    return closest
 
 
 class Command(BaseCommand):
