@@ -100,8 +100,9 @@ def test_the_runtime_image_gets_the_pdf_ocr_and_translation_packages_only():
 
 
 def test_make_run_gets_what_the_embedded_default_needs_and_nothing_else():
-    """PDF rendering and compiling the catalogues: what the image has too."""
-    assert set(selected(PACKAGES, "run")) == PDF | {"gettext"}
+    """PDF rendering, compiling the catalogues and OCR of scanned strategies: what the image
+    has too."""
+    assert set(selected(PACKAGES, "run")) == PDF | OCR | {"gettext"}
     assert set(selected(PACKAGES, "image")) >= set(selected(PACKAGES, "run"))
 
 
