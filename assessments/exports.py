@@ -86,6 +86,7 @@ class Export:
         self.assessment = assessment
         self.with_observations = with_observations
         scores = list(selectors.assessment_scores(assessment).select_related("updated_by"))
+        self.scores = scores
         self.analysis = selectors.assessment_gap_analysis(assessment, scores)
         labels = {s.section_id: s.label for s in self.analysis.sections}
         self.observations = self._observations() if with_observations else []
@@ -227,6 +228,10 @@ def to_xlsx(assessment: Assessment, *, name_editors: bool, with_observations: bo
         _sheet(
             book, "Observations", columns, [[o[c] for c in columns] for o in export.observations]
         )
+    from .offline import add_signature_sheet
+
+    # What lets the workbook, filled in offline, be uploaded back (docs/offline-assessment.md).
+    add_signature_sheet(book, assessment, export.scores)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), XLSX_CONTENT_TYPE, "xlsx"
@@ -266,4 +271,24 @@ def to_json(assessment: Assessment, *, name_editors: bool, with_observations: bo
     return body.encode(), "application/json", "json"
 
 
-EXPORTERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
+def to_oscal(assessment: Assessment, **rights):
+    """OSCAL assessment results in JSON (assessments/interop.py)."""
+    from .interop import to_oscal
+
+    return to_oscal(assessment, **rights)
+
+
+def to_oscal_yaml(assessment: Assessment, **rights):
+    """OSCAL assessment results in YAML (assessments/interop.py)."""
+    from .interop import to_oscal_yaml
+
+    return to_oscal_yaml(assessment, **rights)
+
+
+EXPORTERS = {
+    "csv": to_csv,
+    "xlsx": to_xlsx,
+    "json": to_json,
+    "oscal": to_oscal,
+    "oscal-yaml": to_oscal_yaml,
+}

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import assessments, checklist, evidence, reports
+from .views import assessments, checklist, evidence, offline, reports
 
 app_name = "assessments"
 
@@ -37,8 +37,14 @@ urlpatterns = [
     path("<int:pk>/transition/", assessments.assessment_transition_view, name="transition"),
     path("<int:pk>/reopen/", assessments.assessment_reopen_view, name="reopen"),
     path("<int:pk>/observations/", assessments.observation_add_view, name="observation-add"),
+    path("<int:pk>/offline/", offline.offline_upload, name="offline-upload"),
+    path("<int:pk>/offline/apply/", offline.offline_apply, name="offline-apply"),
     path("<int:pk>/reports/", reports.report_request_view, name="report-request"),
     path("reports/<uuid:report_id>/", reports.report_status, name="report-status"),
     path("reports/<uuid:report_id>/download/", reports.report_download, name="report-download"),
-    re_path(r"^(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx|json)$", reports.export, name="export"),
+    re_path(
+        r"^(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx|json|oscal|oscal-yaml)$",
+        reports.export,
+        name="export",
+    ),
 ]

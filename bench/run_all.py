@@ -20,6 +20,7 @@ SCRIPTS = [
     ["languages.py"],
     ["large_document.py"],
     ["ocr.py", "--evaluation"],
+    ["oscal.py"],
 ]
 
 

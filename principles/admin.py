@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -7,8 +8,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from assessments.exports import XLSX_CONTENT_TYPE
 from ctframework.admin_access import AdministratorAccessMixin
 
+from .interop import spreadsheet
 from .library_files import MAX_FILE_BYTES, LibraryFileError
 from .models import CrossReference, Framework, Principle, Section, Tag
 from .services import library_file_import
@@ -18,7 +21,10 @@ class LibraryImportForm(forms.Form):
     file = forms.FileField(
         label=_("Framework or crosswalk file"),
         help_text=format_lazy(
-            _("YAML or JSON in the format of {document}, at most 20 MB."),
+            _(
+                "YAML or JSON in the format of {document}, an OSCAL catalog or mapping "
+                "collection, or the spreadsheet template filled in; at most 20 MB."
+            ),
             document=mark_safe("<code>docs/framework-format.md</code>"),
         ),
     )
@@ -46,9 +52,22 @@ class FrameworkAdmin(AdministratorAccessMixin, admin.ModelAdmin):
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="principles_framework_import",
-            )
+            ),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.template_view),
+                name="principles_framework_import_template",
+            ),
         ]
         return custom + super().get_urls()
+
+    def template_view(self, request):
+        """The spreadsheet template of a principle set, to fill in and import."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        response = HttpResponse(spreadsheet.template(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="principle-set-template.xlsx"'
+        return response
 
     def import_view(self, request):
         """Upload a framework or crosswalk file: the same checks and service as the command."""

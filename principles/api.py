@@ -2,9 +2,13 @@
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 
+from .exporting import EXPORT_FORMATS, export_download
 from .models import CrossReference, Framework, Principle, Section
 
 
@@ -130,6 +134,36 @@ class FrameworkViewSet(PublicReadOnly):
     filterset_fields = ["slug", "version", "kind", "issuing_body", "assessable"]
     search_fields = ["title", "short_title", "description"]
     ordering_fields = ["slug", "version", "adopted_on", "title"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as",
+                str,
+                enum=EXPORT_FORMATS,
+                description="oscal (JSON, the default), "
+                "oscal-yaml, or ctframework (the import format).",
+            ),
+            OpenApiParameter(
+                "crosswalk",
+                bool,
+                description="The crosswalk from the set's items instead "
+                "(an OSCAL mapping collection).",
+            ),
+        ],
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/yaml"): OpenApiTypes.STR,
+        },
+        description="The framework version as a file: an OSCAL 1.2 catalog by default.",
+    )
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def export(self, request, pk=None):
+        fmt = request.query_params.get("as", "oscal")
+        if fmt not in EXPORT_FORMATS:
+            raise serializers.ValidationError({"as": f"one of {', '.join(EXPORT_FORMATS)}"})
+        crosswalk = request.query_params.get("crosswalk") in ("1", "true")
+        return export_download(self.get_object(), crosswalk=crosswalk, fmt=fmt)
 
 
 class SectionViewSet(PublicReadOnly):

@@ -1,9 +1,15 @@
 """Writing frameworks and crosswalks back in the file format of docs/framework-format.md."""
 
+import json
+
 import yaml
 
 from .library_files import CROSSWALK_FORMAT, FRAMEWORK_FORMAT
-from .models import Framework
+from .models import CrossReference, Framework
+
+# The formats a framework or its crosswalk is exported in: the import format (YAML), and
+# OSCAL 1.2 in JSON or YAML (docs/oscal.md).
+EXPORT_FORMATS = ["ctframework", "oscal", "oscal-yaml"]
 
 
 class _LibraryDumper(yaml.SafeDumper):
@@ -26,7 +32,9 @@ def dump_yaml(data: dict) -> str:
 def framework_data(framework: Framework) -> dict:
     """The file data of one framework version, in document order."""
     principles = list(
-        framework.principles.select_related("section").prefetch_related("tags").order_by("order")
+        framework.principles.select_related("section", "parent")
+        .prefetch_related("tags")
+        .order_by("order")
     )
     tags = sorted({tag for p in principles for tag in p.tags.all()}, key=lambda t: t.slug)
     meta = {
@@ -70,7 +78,11 @@ def framework_data(framework: Framework) -> dict:
         principle_tags = sorted(t.slug for t in principle.tags.all())
         if principle_tags:
             entry["tags"] = principle_tags
-        if not principle.assessable:
+        if principle.parent_id:
+            entry["parent"] = principle.parent.code
+        if principle.withdrawn:
+            entry["withdrawn"] = True
+        if not principle.assessable and not principle.withdrawn:
             entry["assessable"] = False
         if principle.notes:
             entry["notes"] = principle.notes
@@ -129,3 +141,37 @@ def mapping_data(reference) -> dict:
             "reviewed_on": reference.reviewed_on,  # a date: written as YAML writes dates
         }
     return entry
+
+
+def export_download(framework: Framework, *, crosswalk: bool, fmt: str):
+    """An HTTP response offering the export as a file (the library page and the API)."""
+    from django.http import HttpResponse
+    from django.utils.text import slugify
+
+    text = framework_export(framework, crosswalk=crosswalk, fmt=fmt)
+    parts = [framework.slug, slugify(framework.version)]
+    parts += ["crosswalk"] if crosswalk else []
+    parts += ["oscal"] if fmt != "ctframework" else []
+    extension = "json" if fmt == "oscal" else "yaml"
+    content_type = "application/json" if fmt == "oscal" else "application/yaml; charset=utf-8"
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{"-".join(parts)}.{extension}"'
+    return response
+
+
+def framework_export(framework: Framework, *, crosswalk: bool = False, fmt: str) -> str:
+    """The text of a framework version, or of the crosswalk from its items, in one of
+    EXPORT_FORMATS: an OSCAL catalog, or an OSCAL mapping collection for the crosswalk."""
+    from .interop import oscal
+
+    if crosswalk:
+        data = crosswalk_data(CrossReference.objects.filter(source__framework=framework))
+        if fmt != "ctframework":
+            data = oscal.mapping_collection(data)
+    else:
+        data = framework_data(framework)
+        if fmt != "ctframework":
+            data = oscal.catalog(data)
+    if fmt == "oscal":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dump_yaml(data)

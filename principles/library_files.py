@@ -18,6 +18,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from ctframework.safe_parsing import LIMITS, UnsafeFile, load_json_or_yaml
 
+from .interop import oscal, spreadsheet
+
 FRAMEWORK_FORMAT = "ctframework.framework/2"
 CROSSWALK_FORMAT = "ctframework.crosswalk/2"
 # Version 1 files still import: they are checked against the version 1 schema, then read as
@@ -194,6 +196,18 @@ def _framework_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
                 ["principles", i, "code"],
                 _("code %(code)r is used twice") % {"code": principle["code"]},
             )
+        parent = principle.get("parent")
+        if parent is not None and parent not in codes:
+            problem(
+                ["principles", i, "parent"],
+                _("unknown item %(code)r: a parent must be declared before the items it refines")
+                % {"code": parent},
+            )
+        if principle.get("withdrawn") and principle.get("assessable"):
+            problem(
+                ["principles", i, "assessable"],
+                _("a withdrawn item cannot be assessed"),
+            )
         codes.add(principle["code"])
         if principle["section"] not in sections:
             problem(
@@ -255,6 +269,8 @@ def _crosswalk_rule_problems(data: dict, lines: _LineIndex) -> list[Problem]:
 
 def read_library_file(content: bytes) -> dict:
     """Parse and check a framework or crosswalk file; return its data or raise LibraryFileError."""
+    if spreadsheet.is_spreadsheet(content):
+        return _read_spreadsheet(content)
     try:
         data, text = load_json_or_yaml(content)
     except UnsafeFile as exc:
@@ -262,6 +278,10 @@ def read_library_file(content: bytes) -> dict:
     if not isinstance(data, dict):
         raise LibraryFileError([Problem("", _("the file must hold a mapping with a 'format' key"))])
     data = _dates_to_text(data)
+    if oscal.is_catalog(data):
+        return _read_oscal_catalog(data)
+    if oscal.is_mapping_collection(data):
+        return _read_oscal_mappings(data)
     lines = _LineIndex(text)
     declared = data.get("format")
     version = 1 if declared in FORMATS_1 else 2
@@ -289,6 +309,56 @@ def read_library_file(content: bytes) -> dict:
         if kind == "frameworkFile":
             data["framework"].setdefault("language", "en")
     return data
+
+
+def _read_oscal_catalog(document: dict) -> dict:
+    """An OSCAL catalog read as a framework file, checked like one; each problem is placed
+    where its control or group is in the catalog."""
+    return _read_converted(lambda: oscal.framework_file(document), "frameworkFile")
+
+
+def _read_oscal_mappings(document: dict) -> dict:
+    """An OSCAL mapping collection read as a crosswalk file, checked like one."""
+    return _read_converted(lambda: (oscal.crosswalk_file(document), {}), "crosswalkFile")
+
+
+def _read_spreadsheet(content: bytes) -> dict:
+    """A filled-in spreadsheet template read as a framework file, checked like one; each
+    problem is placed at its cell."""
+    return _read_converted(lambda: spreadsheet.framework_file(content), "frameworkFile")
+
+
+def _read_converted(convert, kind: str) -> dict:
+    """The data `convert()` makes of another format, with the places its entries came from,
+    checked like a file of `kind`; LibraryFileError with every problem at its place."""
+    try:
+        data, places = convert()
+    except (oscal.CatalogProblem, spreadsheet.SpreadsheetProblem) as exc:
+        problems = [Problem(place, message) for place, message in exc.problems]
+        raise LibraryFileError(problems) from None
+    no_lines = _LineIndex("")
+    problems = _schema_problems(data, kind, no_lines, 2)
+    if not problems:
+        rules = _framework_rule_problems if kind == "frameworkFile" else _crosswalk_rule_problems
+        problems = rules(data, no_lines)
+    if problems:
+        raise LibraryFileError([_placed(problem, places) for problem in problems])
+    return data
+
+
+def _placed(problem: Problem, places: dict[str, str]) -> Problem:
+    """Where a problem is in the file it came from: `principles[12].number` becomes
+    `catalog.groups[0].controls[3] (control ac-2.1).number` in an OSCAL catalog, `Items!C14`
+    in a spreadsheet."""
+    location = problem.location
+    # The longest prefix of the location that names a place: `principles[3].tags[0]` is
+    # placed by `principles[3].tags` (a cell) before `principles[3]` (a row).
+    ends = [len(location)] + [i for i in range(len(location) - 1, 0, -1) if location[i] in ".["]
+    for end in ends:
+        if location[:end] in places:
+            rest = location[end:]
+            return Problem(f"{places[location[:end]]}{rest}", problem.message)
+    return problem
 
 
 def principle_key(ref: dict) -> tuple[str, str, str]:

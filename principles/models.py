@@ -71,6 +71,8 @@ class Framework(models.Model):
         RECOMMENDATIONS = "recommendations", _("Recommendations")
         POLICY_GUIDANCE = "policy-guidance", _("Policy guidance")
         MEETING_OUTCOME = "meeting-outcome", _("Meeting outcome")
+        # A catalogue of controls imported from OSCAL (NIST SP 800-53 and the like).
+        CONTROL_CATALOGUE = "control-catalogue", _("Control catalogue")
 
     slug = models.CharField(_("slug"), max_length=100, validators=[slug_validator])
     version = models.CharField(_("version"), max_length=50)
@@ -240,6 +242,20 @@ class Principle(models.Model):
     title = models.CharField(_("title"), max_length=500)
     text = models.TextField(_("text"))
     order = models.PositiveIntegerField(_("order"), default=0)
+    # An item that refines another one (an OSCAL control enhancement under its control).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent item"),
+    )
+    withdrawn = models.BooleanField(
+        _("withdrawn"),
+        default=False,
+        help_text=_("Withdrawn by its issuer: kept for its number, never scored."),
+    )
     tags = models.ManyToManyField(
         Tag, blank=True, related_name="principles", verbose_name=_("tags")
     )

@@ -142,6 +142,7 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
         sections[section["code"]] = obj
 
     existing_principles = {p.code: p for p in framework.principles.prefetch_related("tags")}
+    written = {}
     for order, item in enumerate(data["principles"]):
         obj = existing_principles.pop(item["code"], None) or Principle(
             framework=framework, code=item["code"]
@@ -152,12 +153,15 @@ def _write_framework(data: dict, report: ImportReport) -> Framework:
             "title": item["title"],
             "text": item["text"],
             "order": order,
-            "assessable": item.get("assessable", True),
+            "parent": written[item["parent"]] if item.get("parent") else None,
+            "withdrawn": item.get("withdrawn", False),
+            "assessable": item.get("assessable", not item.get("withdrawn", False)),
             "notes": item.get("notes", ""),
             "translations": item.get("translations", {}),
         }
         before = len(report.changed) + len(report.created)
         _sync(obj, values, f"principle {item['code']}", report)
+        written[item["code"]] = obj
         wanted = set(item.get("tags", []))
         if {t.slug for t in obj.tags.all()} != wanted:
             obj.tags.set([tags[slug] for slug in wanted])

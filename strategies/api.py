@@ -265,6 +265,9 @@ class StrategyDocumentViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelVi
         request=None,
         responses={
             202: StrategyDocumentSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The document cannot be read again."
+            ),
             503: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="The task queue is unavailable; try shortly."
             ),

@@ -169,17 +169,26 @@ class AssessmentViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["csv", "xlsx", "json"])
+            OpenApiParameter(
+                "fmt",
+                str,
+                OpenApiParameter.PATH,
+                enum=["csv", "xlsx", "json", "oscal", "oscal-yaml"],
+            )
         ],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
             (200, exports.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
             (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/yaml"): OpenApiTypes.STR,
             404: ERROR,
         },
-        description="The scores as CSV, XLSX or JSON (with the framework reference).",
+        description="The scores as CSV, XLSX or JSON (with the framework reference), or as "
+        "OSCAL 1.2 assessment results (oscal: JSON, oscal-yaml: YAML).",
     )
-    @action(detail=True, methods=["get"], url_path=r"exports/(?P<fmt>csv|xlsx|json)")
+    @action(
+        detail=True, methods=["get"], url_path=r"exports/(?P<fmt>csv|xlsx|json|oscal|oscal-yaml)"
+    )
     def exports(self, request, pk=None, fmt=None):
         assessment = self.get_object()
         body, content_type, extension = exports.EXPORTERS[fmt](

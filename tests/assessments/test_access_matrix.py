@@ -335,6 +335,7 @@ PAGES = {
         "assessments:score-history", args=[a.pk, first_score(a).pk]
     ),
     "assessments:export": lambda w, a: reverse("assessments:export", args=[a.pk, "json"]),
+    "assessments:offline-upload": lambda w, a: reverse("assessments:offline-upload", args=[a.pk]),
     "assessments:report-status": lambda w, a: reverse(
         "assessments:report-status", args=[w.reports[a.status].pk]
     ),
@@ -344,6 +345,9 @@ PAGES = {
     "principles:framework-list": lambda w, a: reverse("principles:framework-list"),
     "principles:framework": lambda w, a: reverse(
         "principles:framework", args=[w.framework.slug, w.framework.version]
+    ),
+    "principles:framework-export": lambda w, a: reverse(
+        "principles:framework-export", args=[w.framework.slug, w.framework.version, "oscal"]
     ),
     "principles:principle": lambda w, a: reverse(
         "principles:principle", args=[w.framework.slug, w.framework.version, w.principle.code]
@@ -360,6 +364,7 @@ ASSESSMENT_PAGES = {
     "assessments:passage-link-form",
     "assessments:score-history",
     "assessments:export",
+    "assessments:offline-upload",
     "assessments:report-status",
     "assessments:report-download",
 }
@@ -379,6 +384,7 @@ NOT_PAGES = {
     "strategies:document-delete",
     "strategies:document-language",
     "strategies:document-retry",
+    "assessments:offline-apply",
     "login",
     "logout",
     "password_change",
@@ -513,6 +519,18 @@ MATRIX = [
     ("assessments:detail",           "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:detail",           "mix_assessor_malta", OK),
 
+    # Filling in offline: the assigned assessors of a draft, like saving a score.
+    ("assessments:offline-upload",  "anonymous",       LOGIN),
+    ("assessments:offline-upload",  "admin_user",      DENIED),
+    ("assessments:offline-upload",  "assessor",        by_status(OK,     DENIED,  DENIED, DENIED)),
+    ("assessments:offline-upload",  "reviewer",        DENIED),
+    ("assessments:offline-upload",  "ministry_malta",  by_status(HIDDEN, HIDDEN,  DENIED, DENIED)),
+    ("assessments:offline-upload",  "ministry_kenya",  HIDDEN),
+    ("assessments:offline-upload",  "kenya_assessor",  HIDDEN),
+    ("assessments:offline-upload",   "mix_ministry_malta",
+     by_status(HIDDEN, HIDDEN, DENIED, DENIED)),
+    ("assessments:offline-upload",   "mix_assessor_malta", DENIED),
+
     ("assessments:checklist",       "anonymous",       LOGIN),
     ("assessments:checklist",       "admin_user",      OK),
     ("assessments:checklist",       "assessor",        OK),
@@ -619,6 +637,17 @@ MATRIX = [
     ("principles:framework",         "mix_ministry_malta", OK),
     ("principles:framework",         "mix_assessor_malta", OK),
 
+    # A set as a file (OSCAL, the import format): public, like its page.
+    ("principles:framework-export", "anonymous",       OK),
+    ("principles:framework-export", "admin_user",      OK),
+    ("principles:framework-export", "assessor",        OK),
+    ("principles:framework-export", "reviewer",        OK),
+    ("principles:framework-export", "ministry_malta",  OK),
+    ("principles:framework-export", "ministry_kenya",  OK),
+    ("principles:framework-export", "kenya_assessor",  OK),
+    ("principles:framework-export",  "mix_ministry_malta", OK),
+    ("principles:framework-export",  "mix_assessor_malta", OK),
+
     ("principles:principle",        "anonymous",       OK),
     ("principles:principle",        "admin_user",      OK),
     ("principles:principle",        "assessor",        OK),
@@ -700,8 +729,8 @@ def test_the_matrix_has_one_row_per_page_and_persona():
     rows = [(page, persona) for page, persona, _ in MATRIX]
     assert len(rows) == len(set(rows)), "a page × persona row appears twice"
     assert set(rows) == {(page, persona) for page in PAGES for persona in PERSONAS}
-    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 234
-    assert len(CASES) == 477  # 17 pages × 9 personas + 9 assessment pages × 9 × 4 statuses
+    assert len(MATRIX) == len(PAGES) * len(PERSONAS) == 252
+    assert len(CASES) == 522  # 18 pages × 9 personas + 10 assessment pages × 9 × 4 statuses
 
 
 def test_the_matrix_covers_every_page_of_the_app():
@@ -914,6 +943,12 @@ ATTEMPTS = {
     ),
     "export-xlsx": lambda client, w, a: client.get(
         reverse("assessments:export", args=[a.pk, "xlsx"])
+    ),
+    "export-oscal": lambda client, w, a: client.get(
+        reverse("assessments:export", args=[a.pk, "oscal"])
+    ),
+    "offline-apply": lambda client, w, a: client.post(
+        reverse("assessments:offline-apply", args=[a.pk]), {"token": "forged"}
     ),
     "document-language": lambda client, w, a: client.post(
         reverse("strategies:document-language", args=[w.document.pk]), {"language": "es"}

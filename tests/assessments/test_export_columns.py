@@ -116,7 +116,9 @@ def test_csv_carries_the_index_sections_with_parents_and_observations(assessment
 def test_xlsx_has_widths_a_frozen_header_wrapped_text_and_the_new_sheets(assessment):
     body, _, _ = exports.to_xlsx(assessment, name_editors=True, with_observations=True)
     book = load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["Scores", "Summary", "Sections", "Observations"]
+    # The last, very hidden, is the signed record that lets the file come back filled in.
+    assert book.sheetnames == ["Scores", "Summary", "Sections", "Observations", "ctframework"]
+    assert book["ctframework"].sheet_state == "veryHidden"
     sheet = book["Scores"]
     header = [cell.value for cell in sheet[1]]
     assert header == [*exports.COLUMNS, "overall_index", "observations"]

@@ -1,23 +1,33 @@
-"""python manage.py export_framework SLUG [VERSION] [--crosswalk] [--output FILE]"""
+"""python manage.py export_framework SLUG [VERSION] [--crosswalk] [--format FORMAT]
+[--output FILE]"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from principles.exporting import crosswalk_data, dump_yaml, framework_data
-from principles.models import CrossReference, Framework
+from principles.exporting import EXPORT_FORMATS, framework_export
+from principles.interop import oscal
+from principles.models import Framework
 
 
 class Command(BaseCommand):
     help = (
         "Write a framework version (the latest when VERSION is left out) in the import "
-        "format; with --crosswalk, the cross-references from its principles instead."
+        "format, or as an OSCAL catalog (--format oscal: JSON, oscal-yaml: YAML); with "
+        "--crosswalk, the cross-references from its principles instead."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("version", nargs="?")
         parser.add_argument("--crosswalk", action="store_true")
+        parser.add_argument(
+            "--format",
+            choices=EXPORT_FORMATS,
+            default="ctframework",
+            help="ctframework (the import format, YAML; the default), oscal (OSCAL "
+            f"{oscal.OSCAL_VERSION} JSON) or oscal-yaml (the same in YAML).",
+        )
         parser.add_argument("--output", type=Path, help="Write to this file, not to stdout.")
 
     def handle(self, *args, slug, version, crosswalk, output, **options):
@@ -32,11 +42,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"no framework {slug} {version or ''}".rstrip() + f". Known: {known or 'none'}."
             )
-        if crosswalk:
-            data = crosswalk_data(CrossReference.objects.filter(source__framework=framework))
-        else:
-            data = framework_data(framework)
-        text = dump_yaml(data)
+        text = framework_export(framework, crosswalk=crosswalk, fmt=options["format"])
         if output:
             output.write_text(text, encoding="utf-8")
             self.stderr.write(f"wrote {output}")
