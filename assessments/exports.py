@@ -14,7 +14,7 @@ import json
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from . import selectors
+from . import permissions, selectors
 from .models import Assessment
 
 COLUMNS = [
@@ -35,6 +35,8 @@ COLUMNS = [
 # nowhere else to put it), and the observations on the row's principle when allowed.
 INDEX_COLUMN = "overall_index"
 OBSERVATIONS_COLUMN = "observations"
+# Where a ministry reader writes an observation on an item offline (assessments/offline.py).
+NEW_OBSERVATION_COLUMN = "new_observation"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,6 +57,7 @@ XLSX_WIDTHS = {
     "updated_at": 26,
     INDEX_COLUMN: 13,
     OBSERVATIONS_COLUMN: 60,
+    NEW_OBSERVATION_COLUMN: 60,
     "principle": 12,
     "principle_title": 40,
     "author": 24,
@@ -204,10 +207,19 @@ def _sheet(book, title: str, header: list[str], body: list[list], *, first: bool
     return sheet
 
 
-def to_xlsx(assessment: Assessment, *, name_editors: bool, with_observations: bool = False):
+def to_xlsx(
+    assessment: Assessment,
+    *,
+    name_editors: bool,
+    with_observations: bool = False,
+    add_observations: bool = False,
+):
+    """The workbook of the scores; with `add_observations` (a ministry reader while the
+    assessment is shared) a column NEW_OBSERVATION_COLUMN to fill in and upload back."""
     export = Export(assessment, name_editors=name_editors, with_observations=with_observations)
     book = Workbook()
-    _sheet(book, "Scores", export.flat_columns(), export.flat_rows(), first=True)
+    columns = export.flat_columns() + ([NEW_OBSERVATION_COLUMN] if add_observations else [])
+    _sheet(book, "Scores", columns, export.flat_rows(), first=True)
     summary = export.summary()  # None stays an empty cell
     _sheet(
         book,
@@ -283,6 +295,19 @@ def to_oscal_yaml(assessment: Assessment, **rights):
     from .interop import to_oscal_yaml
 
     return to_oscal_yaml(assessment, **rights)
+
+
+def export_for(user, assessment: Assessment, fmt: str) -> tuple[bytes, str, str]:
+    """The export in `fmt` as `user` may have it: editors named only for those who may see
+    the history, observations only for those who may read them, and the column for a new
+    observation in the workbook of those who may add one."""
+    rights = {
+        "name_editors": permissions.can_see_history(user, assessment),
+        "with_observations": permissions.can_see_observations(user, assessment),
+    }
+    if fmt == "xlsx":
+        rights["add_observations"] = permissions.can_add_observation(user, assessment)
+    return EXPORTERS[fmt](assessment, **rights)
 
 
 EXPORTERS = {

@@ -13,20 +13,31 @@ import io
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ctframework.safe_parsing import LIMITS, UnsafeFile, open_zip
 
 from . import permissions
-from .exports import FORMULA_PREFIXES
+from .exports import FORMULA_PREFIXES, NEW_OBSERVATION_COLUMN
 from .models import Assessment, Score
-from .services import ScoreConflict, ScoreInput, score_save
+from .services import (
+    AssessmentLocked,
+    ScoreConflict,
+    ScoreInput,
+    observation_add,
+    score_input_clean,
+    score_save,
+)
 
 SIGNATURE_SHEET = "ctframework"
 SALT = "assessments.offline"
 CELL_CHARS = 30_000  # a cell holds 32,767 characters: the signed record spans cells
 PREVIEW_MAX_AGE_S = 3600  # a preview must be confirmed within the hour
 TEXT_FIELDS = ["justification", "evidence", "location", "recommendation"]
+MAX_OBSERVATION_CHARS = 10_000  # Observation.text
 
 
 class OfflineFileError(Exception):
@@ -85,21 +96,44 @@ def add_signature_sheet(book, assessment: Assessment, scores: list[Score]) -> No
 
 
 def offline_read(*, assessment: Assessment, user, content: bytes) -> OfflinePreview:
-    """What the uploaded workbook would change, item by item; writes nothing. Raises
-    OfflineFileError when the user may not edit the scores now, and for a file that is not
-    this assessment's export, was altered, or holds a formula or an unknown level."""
-    if not permissions.can_edit_scores(user, assessment):
+    """What the uploaded workbook would change, item by item; writes nothing. The assigned
+    assessors of a draft change scores; a ministry reader of a shared assessment adds
+    observations (the column new_observation). Raises OfflineFileError when the user may do
+    neither now, and for a file that is not this assessment's export, was altered, or holds
+    a formula, an unknown level or a value that cannot be saved."""
+    if not may_upload(user, assessment):
         raise OfflineFileError(
             [_("You cannot edit the scores of this assessment in its current state.")]
         )
     book = _open(content)
+    try:
+        return _preview(assessment, user, book)
+    except OfflineFileError:
+        raise
+    except Exception as exc:  # openpyxl reads a sheet only now: damaged or hostile XML
+        raise OfflineFileError(
+            [_("The workbook cannot be read (%(error)s).") % {"error": exc}]
+        ) from None
+
+
+def may_upload(user, assessment: Assessment) -> bool:
+    """Who may fill the assessment in offline: its assigned assessors (scores, while a
+    draft) and its ministry readers (observations, while shared)."""
+    return permissions.can_edit_scores(user, assessment) or permissions.can_add_observation(
+        user, assessment
+    )
+
+
+def _preview(assessment: Assessment, user, book) -> OfflinePreview:
     record = _record(book, assessment)
     if "Scores" not in book.sheetnames:
         raise OfflineFileError([_("The workbook has no sheet Scores.")])
+    edits = permissions.can_edit_scores(user, assessment)
+    observes = permissions.can_add_observation(user, assessment)
     sheet = book["Scores"]
     header = [str(c.value or "") for c in next(sheet.iter_rows(max_row=1))]
     columns = {name: index for index, name in enumerate(header)}
-    needed = ["code", "level", *TEXT_FIELDS]
+    needed = ["code", "level", *TEXT_FIELDS] + ([NEW_OBSERVATION_COLUMN] if observes else [])
     if missing := [name for name in needed if name not in columns]:
         raise OfflineFileError(
             [_("The sheet Scores has no column %(name)s.") % {"name": name} for name in missing]
@@ -112,7 +146,7 @@ def offline_read(*, assessment: Assessment, user, content: bytes) -> OfflinePrev
     }
     levels = list(assessment.scale.levels.all())
     by_row = {row[0]: row for row in record["rows"]}
-    problems, changes, unchanged, applicable = [], [], 0, []
+    problems, changes, unchanged, applicable, observations = [], [], 0, [], []
     for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
         values = [cell.value for cell in cells]
         if all(v in (None, "") for v in values):
@@ -135,6 +169,34 @@ def offline_read(*, assessment: Assessment, user, content: bytes) -> OfflinePrev
                     % {"cell": cell.coordinate}
                 )
         score = scores[expected[1]]
+        if observes:
+            text = _untouched(_cell(values, columns[NEW_OBSERVATION_COLUMN])).strip()
+            if len(text) > MAX_OBSERVATION_CHARS:
+                problems.append(
+                    _("Scores row %(row)s (%(code)s), %(field)s: %(message)s")
+                    % {
+                        "row": number,
+                        "code": code,
+                        "field": NEW_OBSERVATION_COLUMN,
+                        "message": ngettext(
+                            "At most %(limit)s character.",
+                            "At most %(limit)s characters.",
+                            MAX_OBSERVATION_CHARS,
+                        )
+                        % {"limit": MAX_OBSERVATION_CHARS},
+                    }
+                )
+            elif text:
+                principle = score.principle
+                changes.append(
+                    ItemChange(
+                        principle.code,
+                        principle.number,
+                        principle.title,
+                        {"observation": ("", text)},
+                    )
+                )
+                observations.append({"principle": principle.pk, "text": text})
         wanted = {name: _untouched(_cell(values, columns[name])) for name in TEXT_FIELDS}
         level_text = _text(_cell(values, columns["level"]))
         level = _level(level_text, levels)
@@ -148,6 +210,15 @@ def offline_read(*, assessment: Assessment, user, content: bytes) -> OfflinePrev
                 }
             )
             continue
+        try:
+            score_input_clean(assessment, ScoreInput(level, *(wanted[n] for n in TEXT_FIELDS)))
+        except ValidationError as exc:
+            problems += [
+                _("Scores row %(row)s (%(code)s), %(field)s: %(message)s")
+                % {"row": number, "code": code, "field": name, "message": " ".join(messages)}
+                for name, messages in exc.message_dict.items()
+            ]
+            continue
         saved = {name: getattr(score, name) for name in TEXT_FIELDS}
         fields = {
             name: (saved[name], wanted[name]) for name in TEXT_FIELDS if saved[name] != wanted[name]
@@ -158,7 +229,19 @@ def offline_read(*, assessment: Assessment, user, content: bytes) -> OfflinePrev
                 level.label if level else "",
             )
         if not fields:
-            unchanged += 1
+            if not (observes and text):
+                unchanged += 1
+            continue
+        if not edits:
+            # A ministry's file: only new observations are read. A changed score is said,
+            # not dropped without a word.
+            problems.append(
+                _(
+                    "Scores row %(row)s (%(code)s): the scores are the assessors'; only the "
+                    "column new_observation is read from your file (changed: %(fields)s)."
+                )
+                % {"row": number, "code": code, "fields": ", ".join(sorted(fields))}
+            )
             continue
         change = ItemChange(
             score.principle.code,
@@ -180,7 +263,12 @@ def offline_read(*, assessment: Assessment, user, content: bytes) -> OfflinePrev
     if problems:
         raise OfflineFileError(problems)
     token = signing.dumps(
-        {"assessment": assessment.pk, "user": user.pk, "changes": applicable},
+        {
+            "assessment": assessment.pk,
+            "user": user.pk,
+            "changes": applicable,
+            "observations": observations,
+        },
         salt=SALT + ".preview",
         compress=True,
     )
@@ -203,18 +291,35 @@ def offline_apply(*, assessment: Assessment, user, token: str) -> OfflineResult:
     scores = {s.pk: s for s in assessment.scores.select_related("principle")}
     levels = {lv.pk: lv for lv in assessment.scale.levels.all()}
     applied, conflicts = [], []
-    for change in preview["changes"]:
-        score = scores[change["score"]]
-        data = ScoreInput(
-            levels.get(change["level"]),
-            *(change[name] for name in TEXT_FIELDS),
-        )
-        try:
-            score_save(score=score, user=user, expected_version=change["version"], data=data)
-        except ScoreConflict:
-            conflicts.append(score.principle.code)
-        else:
-            applied.append(score.principle.code)
+    try:
+        # All or nothing but the conflicts: a change that can no longer be saved (the
+        # assessment moved on to review meanwhile) leaves every score as it was.
+        with transaction.atomic():
+            for change in preview["changes"]:
+                score = scores[change["score"]]
+                data = ScoreInput(
+                    levels.get(change["level"]), *(change[name] for name in TEXT_FIELDS)
+                )
+                try:
+                    score_save(
+                        score=score, user=user, expected_version=change["version"], data=data
+                    )
+                except ScoreConflict:
+                    conflicts.append(score.principle.code)
+                else:
+                    applied.append(score.principle.code)
+            principles = {p.pk: p for p in assessment.framework.principles.all()}
+            for observation in preview.get("observations", []):
+                principle = principles[observation["principle"]]
+                observation_add(
+                    assessment=assessment, user=user, text=observation["text"], principle=principle
+                )
+                applied.append(principle.code)
+    except PermissionDenied as exc:
+        raise OfflineFileError([str(exc), _("Nothing was saved.")]) from None
+    except (AssessmentLocked, ValidationError) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        raise OfflineFileError([message, _("Nothing was saved.")]) from None
     return OfflineResult(applied, conflicts)
 
 
@@ -224,7 +329,11 @@ def _open(content: bytes):
     try:
         with open_zip(content, LIMITS):
             pass
-        return load_workbook(io.BytesIO(content), data_only=False)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        for sheet in book.worksheets:
+            # A sheet's stored size may be wrong: read what it holds, not what it claims.
+            sheet.reset_dimensions()
+        return book
     except UnsafeFile as exc:
         raise OfflineFileError([str(exc)]) from None
     except Exception as exc:  # openpyxl raises many kinds on a damaged package

@@ -124,7 +124,9 @@ def _check_team(jurisdiction_id: int, *, assessors=None, reviewer=None) -> None:
         raise ValidationError(errors)
 
 
-def _clean_input(assessment: Assessment, data: ScoreInput) -> ScoreInput:
+def score_input_clean(assessment: Assessment, data: ScoreInput) -> ScoreInput:
+    """`data` if it can be saved on a score of `assessment`, else ValidationError by field
+    (the checks score_save makes, which an offline upload's preview makes too)."""
     errors = {}
     if data.level is not None and data.level.scale_id != assessment.scale_id:
         errors["level"] = _("This level belongs to another scale.")
@@ -172,7 +174,7 @@ def score_save(*, score: Score, user, expected_version: int, data: ScoreInput) -
             user=user,
             refusal=_("You cannot edit the scores of this assessment in its current state."),
         )
-        data = _clean_input(assessment, data)
+        data = score_input_clean(assessment, data)
         before = Score.objects.select_related("level").get(pk=score.pk)
         if before.version != expected_version:
             raise ScoreConflict(before)

@@ -336,6 +336,10 @@ def _read_converted(convert, kind: str) -> dict:
     except (oscal.CatalogProblem, spreadsheet.SpreadsheetProblem) as exc:
         problems = [Problem(place, message) for place, message in exc.problems]
         raise LibraryFileError(problems) from None
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        # A value of the wrong type where the format wants an object, a list or text.
+        message = _("the file does not have the structure of its format (%(error)s)")
+        raise LibraryFileError([Problem("", message % {"error": exc})]) from None
     no_lines = _LineIndex("")
     problems = _schema_problems(data, kind, no_lines, 2)
     if not problems:

@@ -225,6 +225,16 @@ class _ScannedPages:
     def __init__(self, document: StrategyDocument, data: bytes):
         self.document, self.data = document, data
         self.started = time.monotonic()
+        self.reads = 0
+
+    def _ocr(self, pages: list[int], languages: list[str]) -> dict[int, list[ocr.OcrLine]]:
+        """One OCR run; past the time budget (and after at least one run in this task), the
+        rest goes to a new task, so that no run can start too late to end inside the soft
+        time limit (budget + one run's timeout < the limit)."""
+        if self.reads and time.monotonic() - self.started > OCR_TIME_BUDGET_S:
+            raise _OcrContinues
+        self.reads += 1
+        return ocr.read_pages(self.data, pages, languages, timeout=OCR_BATCH_TIMEOUT_S)
 
     def __call__(self, pages: list[int]) -> dict[int, list[ocr.OcrLine]]:
         cap = settings.MAX_SCANNED_PAGES_PER_DOCUMENT
@@ -240,6 +250,11 @@ class _ScannedPages:
                 % {"count": number(len(pages)), "cap": number(cap)}
             )
         document = self.document
+        chosen = document.language or document.strategy.language
+        if chosen:
+            # Pages read before the language was set (a retry after setting it) are read
+            # again in it.
+            ScannedPage.objects.filter(document=document).exclude(languages=chosen).delete()
         saved = {
             row.page: row.lines
             for row in ScannedPage.objects.filter(document=document, page__in=pages)
@@ -249,9 +264,7 @@ class _ScannedPages:
         )
         todo = [page for page in pages if page not in saved]
         batches = [todo[i : i + OCR_BATCH_PAGES] for i in range(0, len(todo), OCR_BATCH_PAGES)]
-        for index, batch in enumerate(batches):
-            if index and time.monotonic() - self.started > OCR_TIME_BUDGET_S:
-                raise _OcrContinues
+        for batch in batches:
             languages, read = self._read(batch)
             rows = [
                 ScannedPage(
@@ -280,11 +293,11 @@ class _ScannedPages:
         document, strategy = self.document, self.document.strategy
         chosen = document.language or strategy.language
         if chosen:
-            return [chosen], ocr.read_pages(self.data, batch, [chosen], timeout=OCR_BATCH_TIMEOUT_S)
+            return [chosen], self._ocr(batch, [chosen])
         preferred = list(strategy.jurisdiction.languages)
         script = next(filter(None, (ocr.page_script(self.data, p) for p in batch[:2])), None)
         languages = ocr.languages_for_script(script, preferred)
-        read = ocr.read_pages(self.data, batch, languages, timeout=OCR_BATCH_TIMEOUT_S)
+        read = self._ocr(batch, languages)
         confidence = _mean_confidence(read[batch[0]])
         if confidence is None or confidence >= OCR_LOW_CONFIDENCE:
             return languages, read
@@ -293,11 +306,11 @@ class _ScannedPages:
             trial = ocr.languages_for_script(other, preferred)
             if trial in (languages, best[1]):
                 continue
-            first = ocr.read_pages(self.data, batch[:1], trial, timeout=OCR_BATCH_TIMEOUT_S)
+            first = self._ocr(batch[:1], trial)
             best = max(best, (_mean_confidence(first[batch[0]]) or 0, trial))
         if best[1] == languages:
             return languages, read
-        return best[1], ocr.read_pages(self.data, batch, best[1], timeout=OCR_BATCH_TIMEOUT_S)
+        return best[1], self._ocr(batch, best[1])
 
 
 def _mean_confidence(lines: list[ocr.OcrLine]) -> float | None:
@@ -306,11 +319,13 @@ def _mean_confidence(lines: list[ocr.OcrLine]) -> float | None:
 
 
 def _continue_later(document_id: int) -> None:
-    """Queue the rest of a long OCR as a new task; the document waits for a worker again."""
-    StrategyDocument.objects.filter(pk=document_id).update(
-        status=StrategyDocument.Status.QUEUED, queued_at=timezone.now()
-    )
-    _enqueue(document_id, keep_file=True)
+    """Queue the rest of a long OCR as a new task; the document waits for a worker again
+    (unless a redelivered twin of this task finished it meanwhile)."""
+    continued = StrategyDocument.objects.filter(
+        pk=document_id, status=StrategyDocument.Status.EXTRACTING
+    ).update(status=StrategyDocument.Status.QUEUED, queued_at=timezone.now())
+    if continued:
+        _enqueue(document_id, keep_file=True)
 
 
 def document_retry(*, document: StrategyDocument, user) -> StrategyDocument:
@@ -385,12 +400,14 @@ def strategy_detect_language(*, strategy_id: int) -> None:
 
 def document_mark_failed(*, document_id: int, message: str, keep_file: bool = False) -> None:
     """Record why a document could not be read, and drop any passages. Its file goes too (a
-    document that failed keeps only its name and the message), unless `keep_file`: a failure
-    worth retrying (OCR) keeps the file and the scanned pages read so far."""
+    document that failed keeps only its name and the message), unless `keep_file` or some
+    of its scanned pages were read by OCR: a failure worth retrying keeps the file and the
+    pages read so far (*Try again* resumes where it stopped)."""
     with transaction.atomic():
         document = StrategyDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.status == StrategyDocument.Status.READY:
             return
+        keep_file = keep_file or document.scanned_pages.exists()
         document.passages.all().delete()
         if not keep_file:
             if document.file:

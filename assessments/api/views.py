@@ -191,11 +191,7 @@ class AssessmentViewSet(
     )
     def exports(self, request, pk=None, fmt=None):
         assessment = self.get_object()
-        body, content_type, extension = exports.EXPORTERS[fmt](
-            assessment,
-            name_editors=permissions.can_see_history(request.user, assessment),
-            with_observations=permissions.can_see_observations(request.user, assessment),
-        )
+        body, content_type, extension = exports.export_for(request.user, assessment, fmt)
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="assessment-{assessment.pk}.{extension}"'

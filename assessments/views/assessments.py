@@ -86,6 +86,7 @@ def assessment_detail(request, pk: int):
             ],
             "can_reopen": permissions.can_reopen(user, assessment),
             "can_edit": permissions.can_edit_scores(user, assessment),
+            "can_observe": permissions.can_add_observation(user, assessment),
             "observations": observations,
             "observation_form": (
                 ObservationForm(assessment=assessment)

@@ -31,7 +31,7 @@ class OfflineUploadForm(forms.Form):
 def offline_upload(request, pk: int):
     """The upload form; posted, the preview of what the file would change."""
     assessment = permissions.get_assessment_for_user(request.user, pk)
-    if not permissions.can_edit_scores(request.user, assessment):
+    if not offline.may_upload(request.user, assessment):
         raise PermissionDenied
     form = OfflineUploadForm(request.POST or None, request.FILES or None)
     preview = problems = None
@@ -45,7 +45,13 @@ def offline_upload(request, pk: int):
     return render(
         request,
         "assessments/offline_upload.html",
-        {"assessment": assessment, "form": form, "preview": preview, "problems": problems},
+        {
+            "assessment": assessment,
+            "form": form,
+            "preview": preview,
+            "problems": problems,
+            "can_observe": permissions.can_add_observation(request.user, assessment),
+        },
         status=400 if problems else 200,
     )
 
@@ -54,7 +60,7 @@ def offline_upload(request, pk: int):
 def offline_apply(request, pk: int):
     """Apply a confirmed preview; conflicts are kept as they are saved and listed."""
     assessment = permissions.get_assessment_for_user(request.user, pk)
-    if not permissions.can_edit_scores(request.user, assessment):
+    if not offline.may_upload(request.user, assessment):
         raise PermissionDenied
     try:
         result = offline.offline_apply(

@@ -74,11 +74,7 @@ def report_download(request, report_id):
 @require_safe
 def export(request, pk: int, fmt: str):
     assessment = permissions.get_assessment_for_user(request.user, pk)
-    body, content_type, extension = exports.EXPORTERS[fmt](
-        assessment,
-        name_editors=permissions.can_see_history(request.user, assessment),
-        with_observations=permissions.can_see_observations(request.user, assessment),
-    )
+    body, content_type, extension = exports.export_for(request.user, assessment, fmt)
     response = HttpResponse(body, content_type=content_type)
     name = f"{assessment.strategy.jurisdiction.code.lower()}-assessment-{assessment.pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'

@@ -24,6 +24,7 @@ _UUIDS = uuid.UUID("4f1c6a7e-2b0d-5c3a-9e8f-6d2b1a0c9e71")
 _TOKEN = re.compile(r"^[^\W\d][\w.\-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _INSERT = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
+MAX_PARAMETER_TEXT = 2000  # a parameter written in, at most
 _META_PROPS = ("slug", "short_title", "kind", "item_label", "assessable", "language")
 
 
@@ -546,21 +547,34 @@ def _guidance(control: dict, params: dict) -> str:
     return "\n\n".join(texts)
 
 
-def _render(prose: str, params: dict, depth: int = 0) -> str:
+def _render(prose: str, params: dict) -> str:
     """Prose with each `{{ insert: param, id }}` written in as NIST prints it: its values, a
-    selection "[Selection (one or more): a; b]", or an assignment "[Assignment: label]"."""
+    selection "[Selection (one or more): a; b]", or an assignment "[Assignment: label]".
 
-    def param(match):
-        found = params.get(match.group(1))
-        if found is None or depth > 5:
-            return f"[Assignment: {match.group(1)}]"
+    Each parameter is written once and remembered (`params["_written"]`), and one that
+    refers back to itself is written as an assignment: a hostile catalog cannot make the
+    text grow without end."""
+    written = params.setdefault("_written", {})
+
+    def param(match, stack=()):
+        name = match.group(1)
+        found = params.get(name)
+        if not isinstance(found, dict) or name in stack or name == "_written":
+            return f"[Assignment: {name}]"
+        if name in written:
+            return written[name]
         if found.get("values"):
-            return ", ".join(str(v) for v in found["values"])
-        if select := found.get("select"):
-            choices = select.get("choice", [])
-            choices = "; ".join(_render(str(choice), params, depth + 1) for choice in choices)
+            text = ", ".join(str(v) for v in found["values"])
+        elif isinstance(select := found.get("select"), dict):
+            choices = "; ".join(
+                _INSERT.sub(lambda m: param(m, (*stack, name)), str(choice))
+                for choice in select.get("choice", [])
+            )
             many = " (one or more)" if select.get("how-many") == "one-or-more" else ""
-            return f"[Selection{many}: {choices}]"
-        return f"[Assignment: {found.get('label') or found['id']}]"
+            text = f"[Selection{many}: {choices}]"
+        else:
+            text = f"[Assignment: {found.get('label') or name}]"
+        written[name] = text[:MAX_PARAMETER_TEXT]
+        return written[name]
 
     return _INSERT.sub(param, prose)

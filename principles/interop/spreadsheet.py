@@ -105,6 +105,16 @@ def framework_file(content: bytes) -> tuple[dict, dict[str, str]]:
         raise SpreadsheetProblem(
             [("", _("The workbook cannot be read (%(error)s).") % {"error": exc})]
         ) from None
+    try:
+        return _framework_file(book)
+    except SpreadsheetProblem:
+        raise
+    except Exception as exc:  # openpyxl reads a sheet only now: damaged or hostile XML
+        message = _("The workbook cannot be read (%(error)s).") % {"error": exc}
+        raise SpreadsheetProblem([("", message)]) from None
+
+
+def _framework_file(book) -> tuple[dict, dict[str, str]]:
     problems: list[tuple[str, str]] = []
     missing = [name for name in ("Set", "Items") if name not in book.sheetnames]
     if missing:
@@ -125,6 +135,7 @@ def framework_file(content: bytes) -> tuple[dict, dict[str, str]]:
         if name not in book.sheetnames:
             return
         sheet = book[name]
+        sheet.reset_dimensions()  # read what the sheet holds, not the size it claims
         header = None
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             if header is None:

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess  # noqa: S404 - fixed commands, no shell, arguments we build
 import tempfile
 from dataclasses import dataclass
@@ -106,13 +107,7 @@ def read_pages(
             str(work / "out.pdf"),
         ]
         try:
-            finished = subprocess.run(  # noqa: S603 - our own arguments, no shell
-                command,
-                capture_output=True,
-                timeout=timeout,
-                env={**os.environ, "TMPDIR": folder, "OMP_THREAD_LIMIT": "1"},
-                check=False,
-            )
+            finished = _run(command, timeout=timeout, env={"TMPDIR": folder})
         except subprocess.TimeoutExpired as exc:
             raise OcrFailed(
                 _("Reading the scanned pages %(pages)s by OCR took too long.")
@@ -138,14 +133,7 @@ def page_script(data: bytes, page: int) -> str | None:
     if image is None or tesseract is None:
         return None
     try:
-        finished = subprocess.run(  # noqa: S603 - fixed command, image on stdin
-            [tesseract, "stdin", "stdout", "--psm", "0"],
-            input=image,
-            capture_output=True,
-            timeout=60,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            check=False,
-        )
+        finished = _run([tesseract, "stdin", "stdout", "--psm", "0"], timeout=20, input=image)
     except subprocess.TimeoutExpired:
         return None
     found = dict(
@@ -204,6 +192,26 @@ def parse_hocr(markup: bytes) -> list[OcrLine]:
                 )
             )
     return lines
+
+
+def _run(command: list[str], *, timeout: float, input: bytes | None = None, env=None):
+    """Run a command in a session of its own; on timeout the whole session is killed (OCRmyPDF's
+    Tesseract and Ghostscript workers with it) and TimeoutExpired raised."""
+    process = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
+        command,
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})},
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(input=input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def _only_pages(data: bytes, pages: list[int]) -> bytes:

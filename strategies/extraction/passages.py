@@ -77,8 +77,8 @@ def extract_passages(data: bytes, fmt: str, read_scanned=None) -> Extraction:
             raise UnreadableDocument(
                 _(
                     "The PDF is scanned and OCR found no text on its pages. Check that the "
-                    "scan is legible (and set the document's language if it is known), or "
-                    "ask the ministry for a copy with text."
+                    "scan is legible and set the strategy's language if it is known, then try "
+                    "again; or ask the ministry for a copy with text."
                 )
             )
         if fmt == PDF:

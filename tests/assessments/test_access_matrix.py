@@ -519,16 +519,17 @@ MATRIX = [
     ("assessments:detail",           "mix_ministry_malta", by_status(HIDDEN, HIDDEN,  OK,     OK)),
     ("assessments:detail",           "mix_assessor_malta", OK),
 
-    # Filling in offline: the assigned assessors of a draft, like saving a score.
+    # Filling in offline: the assigned assessors of a draft (scores), like saving a score,
+    # and the ministry readers of a shared one (observations), like adding an observation.
     ("assessments:offline-upload",  "anonymous",       LOGIN),
     ("assessments:offline-upload",  "admin_user",      DENIED),
     ("assessments:offline-upload",  "assessor",        by_status(OK,     DENIED,  DENIED, DENIED)),
     ("assessments:offline-upload",  "reviewer",        DENIED),
-    ("assessments:offline-upload",  "ministry_malta",  by_status(HIDDEN, HIDDEN,  DENIED, DENIED)),
+    ("assessments:offline-upload",  "ministry_malta",  by_status(HIDDEN, HIDDEN,  OK,     DENIED)),
     ("assessments:offline-upload",  "ministry_kenya",  HIDDEN),
     ("assessments:offline-upload",  "kenya_assessor",  HIDDEN),
     ("assessments:offline-upload",   "mix_ministry_malta",
-     by_status(HIDDEN, HIDDEN, DENIED, DENIED)),
+     by_status(HIDDEN, HIDDEN, OK, DENIED)),
     ("assessments:offline-upload",   "mix_assessor_malta", DENIED),
 
     ("assessments:checklist",       "anonymous",       LOGIN),

@@ -209,3 +209,87 @@ def test_a_preview_cannot_be_replayed_by_another_user_or_altered(
     assert client.post(apply, {"token": token}).status_code == 302
     assert client.post(apply, {"token": token[:-2] + "xx"}).status_code == 302
     assert not ScoreChange.objects.exists()
+
+
+def test_a_level_without_a_justification_is_refused_at_the_preview(client, assessment, assessor):
+    client.force_login(assessor)
+    content = exported(client, assessment)
+    col = columns(content)
+    code = assessment.scores.order_by("principle__order").first().principle.code
+    response = upload(client, assessment, edited(content, {f"{col['level']}2": "2"}))
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        f"Scores row 2 ({code}), justification: A score needs a short justification."
+    ]
+
+
+def test_a_confirmation_after_the_assessment_went_to_review_saves_nothing(
+    client, assessment, assessor
+):
+    from assessments.models import Assessment
+    from assessments.services import assessment_transition
+
+    client.force_login(assessor)
+    content = exported(client, assessment)
+    col = columns(content)
+    file = edited(content, {f"{col['justification']}2": "One.", f"{col['justification']}3": "Two."})
+    response = upload(client, assessment, file)
+    assessment_transition(
+        assessment=assessment, user=assessor, to_status=Assessment.Status.IN_REVIEW
+    )
+    response = confirm(client, assessment, response)
+    assert response.status_code in (302, 403)
+    assert not ScoreChange.objects.exists()
+
+
+@pytest.fixture
+def shared(assessment):
+    from assessments.models import Assessment
+
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.SHARED)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def test_a_ministry_reader_adds_observations_on_items_offline(client, shared, ministry_malta):
+    from assessments.models import Observation
+
+    client.force_login(ministry_malta)
+    content = exported(client, shared)
+    col = columns(content)
+    assert "new_observation" in col
+    file = edited(content, {f"{col['new_observation']}3": "Our 2024 decree covers this."})
+    response = upload(client, shared, file)
+    assert response.status_code == 200
+    (change,) = response.context["preview"].changes
+    assert change.fields == {"observation": ("", "Our 2024 decree covers this.")}
+    assert not Observation.objects.exists()
+    confirm(client, shared, response)
+    (observation,) = Observation.objects.all()
+    second = shared.scores.order_by("principle__order")[1]
+    assert (observation.principle, observation.author) == (second.principle, ministry_malta)
+    assert not ScoreChange.objects.exists()
+
+
+def test_a_ministry_reader_changing_a_score_is_told_and_nothing_is_saved(
+    client, shared, ministry_malta
+):
+    from assessments.models import Observation
+
+    client.force_login(ministry_malta)
+    content = exported(client, shared)
+    col = columns(content)
+    file = edited(
+        content,
+        {f"{col['justification']}2": "Better text.", f"{col['new_observation']}2": "Note."},
+    )
+    response = upload(client, shared, file)
+    assert response.status_code == 400
+    (problem,) = response.context["problems"]
+    assert "only the column new_observation is read" in problem and "justification" in problem
+    assert not Observation.objects.exists() and not ScoreChange.objects.exists()
+
+
+def test_the_assessors_export_has_no_column_for_observations(client, shared, assessor):
+    client.force_login(assessor)
+    assert "new_observation" not in columns(exported(client, shared))

@@ -243,3 +243,54 @@ def test_the_third_party_catalogs_imported_are_valid_oscal(name):
     """The files the import tests read are valid for the same OSCAL models (1.1 files read
     by the 1.2 models: the changes between them do not touch catalogs)."""
     valid_catalog(json.loads((OSCAL_FILES / name).read_text()))
+
+
+def test_a_parameter_that_refers_to_itself_is_written_once_and_bounded():
+    """Twenty references to itself in one choice, six levels deep, would expand 20^6
+    times; each parameter is written once and a reference back is an assignment."""
+    loop = " ".join(["{{ insert: param, p1 }}"] * 20)
+    document = {
+        "catalog": {
+            "uuid": "6b1a0f3e-9c2d-4e5f-8a7b-1c2d3e4f5a6b",
+            "metadata": {"title": "Loops", "version": "1", "oscal-version": "1.1.2"},
+            "groups": [
+                {
+                    "id": "g",
+                    "title": "G",
+                    "controls": [
+                        {
+                            "id": "c-1",
+                            "title": "C",
+                            "params": [{"id": "p1", "select": {"choice": [loop]}}],
+                            "parts": [
+                                {
+                                    "id": "c-1_smt",
+                                    "name": "statement",
+                                    "prose": "Do {{ insert: param, p1 }}.",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    }
+    data = read_library_file(json.dumps(document).encode())
+    text = data["principles"][0]["text"]
+    assert text.startswith("Do [Selection: [Assignment: p1] [Assignment: p1]")
+    assert len(text) < 2100
+
+
+@pytest.mark.parametrize(
+    "catalog",
+    [
+        {"metadata": "x"},
+        {"metadata": {}, "groups": [1]},
+        {"metadata": {"props": [{"name": "slug", "ns": oscal.NS, "value": 5}]}},
+    ],
+    ids=["metadata-text", "group-number", "prop-number"],
+)
+def test_values_of_the_wrong_type_are_a_problem_not_a_crash(catalog):
+    with pytest.raises(LibraryFileError) as caught:
+        read_library_file(json.dumps({"catalog": catalog}).encode())
+    assert len(caught.value.problems) >= 1

@@ -164,3 +164,41 @@ def test_the_admin_import_page_offers_the_template_and_imports_it(client, admin_
     )
     assert response.status_code == 200
     assert Framework.objects.filter(slug="aldoria-guidelines").exists()
+
+
+def rewritten(content: bytes, member: str, change) -> bytes:
+    """The workbook with one member of its zip package rewritten by `change`."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, change(data) if info.filename == member else data)
+    return out.getvalue()
+
+
+def test_a_sheet_claiming_fewer_rows_than_it_holds_loses_none():
+    import re
+
+    content = rewritten(
+        filled(),
+        "xl/worksheets/sheet4.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:I1"/>', xml),
+    )
+    library_file_import(content=content)
+    assert Principle.objects.count() == 3
+
+
+def test_a_sheet_with_a_document_type_declaration_is_refused_not_a_crash():
+    content = rewritten(
+        filled(),
+        "xl/worksheets/sheet4.xml",
+        lambda xml: xml.replace(
+            b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY x "y">]><worksheet', 1
+        ),
+    )
+    with pytest.raises(LibraryFileError) as caught:
+        library_file_import(content=content)
+    assert "The workbook cannot be read" in str(caught.value)
+    assert not Framework.objects.exists()

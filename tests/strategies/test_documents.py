@@ -29,8 +29,8 @@ pytestmark = [pytest.mark.core, pytest.mark.django_db]
 D = StrategyDocument.Status
 OCR_MESSAGE = (
     "The PDF is scanned and OCR found no text on its pages. Check that the scan is legible "
-    "(and set the document's language if it is known), or ask the ministry for a copy with "
-    "text."
+    "and set the strategy's language if it is known, then try again; or ask the ministry for "
+    "a copy with text."
 )
 LINKED_MESSAGE = "1 passage of this document is linked as evidence in assessments; unlink it first."
 
@@ -260,7 +260,7 @@ def test_a_file_over_the_size_limit_is_refused(
     assert StrategyDocument.objects.get().status == D.READY
 
 
-def test_a_scanned_pdf_is_accepted_then_fails_extraction_keeping_only_the_message(
+def test_a_scan_without_legible_text_fails_with_the_message_and_can_be_tried_again(
     upload, client, strategy, media_root
 ):
     assert upload(strategy, documents.scanned_pdf(), "scan.pdf").status_code == 302
@@ -272,12 +272,11 @@ def test_a_scanned_pdf_is_accepted_then_fails_extraction_keeping_only_the_messag
     assert document.status == D.FAILED
     assert document.error == OCR_MESSAGE
     assert not document.passages.exists()
-    assert not document.file
-    assert stored_files(media_root) == []
+    # Its pages were read by OCR: the file stays, to be tried again in another language.
+    assert document.can_retry and len(stored_files(media_root)) == 1
+    assert reverse("strategies:document-retry", args=[document.pk]) in page
     reader = client.get(reverse("strategies:reader", args=[strategy.pk]))
     assert "No text has been extracted from this strategy" in reader.content.decode()
-    download = client.get(reverse("strategies:document-download", args=[document.pk]))
-    assert download.status_code == 404
 
 
 def test_a_scanned_pdf_fails_in_the_api_with_the_message(api_upload, api, strategy, media_root):
@@ -287,7 +286,7 @@ def test_a_scanned_pdf_fails_in_the_api_with_the_message(api_upload, api, strate
     assert document["status"] == "failed"
     assert document["error"] == OCR_MESSAGE
     assert document["passage_count"] == 0
-    assert stored_files(media_root) == []
+    assert document["can_retry"] is True
 
 
 # The same file twice ----------------------------------------------------------------------
@@ -364,12 +363,15 @@ def test_after_a_failed_attempt_the_same_file_can_be_uploaded_again(
 def test_a_scanned_pdf_uploaded_again_replaces_the_failed_attempt(upload, strategy, media_root):
     upload(strategy, documents.scanned_pdf(), "scan.pdf")
     first = StrategyDocument.objects.get()
+    first_file = first.file.name
     response = upload(strategy, documents.scanned_pdf(), "scan.pdf", follow=True)
     assert "Document uploaded: scan.pdf." in response.content.decode()
     document = StrategyDocument.objects.get()
     assert document.pk != first.pk
     assert (document.status, document.error) == (D.FAILED, OCR_MESSAGE)
-    assert stored_files(media_root) == []
+    # The failed attempt's file went with it; the new attempt keeps its own, to try again.
+    assert [p.name for p in stored_files(media_root)] == [document.file.name.split("/")[-1]]
+    assert first_file != document.file.name
 
 
 # The API -----------------------------------------------------------------------------------

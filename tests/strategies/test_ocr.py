@@ -131,9 +131,8 @@ def test_a_partly_scanned_pdf_ocrs_only_its_scanned_pages(upload, strategy, asse
     assert all(p.ocr_confidence is None for p in passages if not p.ocr)
 
 
-@pytest.fixture
-def pages_read(monkeypatch):
-    """The pages OCR is asked to read, in order (the real engine still reads them)."""
+def record_reads(monkeypatch) -> list[int]:
+    """The pages OCR is asked to read from now on, in order (the real engine reads them)."""
     asked = []
     real = ocr.read_pages
 
@@ -143,6 +142,11 @@ def pages_read(monkeypatch):
 
     monkeypatch.setattr(ocr, "read_pages", read_pages)
     return asked
+
+
+@pytest.fixture
+def pages_read(monkeypatch):
+    return record_reads(monkeypatch)
 
 
 def test_a_long_scan_goes_on_in_batches_over_several_tasks(
@@ -165,37 +169,35 @@ class WorkerDied(BaseException):
     """A worker killed mid-task: nothing below the task catches it."""
 
 
-def test_an_interrupted_ocr_resumes_at_the_first_page_not_read(
-    upload, strategy, assessor, media_root, monkeypatch, pages_read
-):
+@pytest.fixture
+def interrupted(upload, strategy, assessor, media_root, monkeypatch):
+    """A scan whose OCR was cut short after its first batch (pages 1 and 2): its worker was
+    killed while reading the second."""
     monkeypatch.setattr(services, "OCR_BATCH_PAGES", 2)
     strategy.language = "en"
     strategy.save()
-    real = ocr.read_pages
+    real, batches = ocr.read_pages, []
 
     def dies_on_the_second_batch(data, pages, languages, *, timeout):
-        if pages_read:
+        if batches:
             raise WorkerDied
+        batches.append(pages)
         return real(data, pages, languages, timeout=timeout)
 
     monkeypatch.setattr(ocr, "read_pages", dies_on_the_second_batch)
     with pytest.raises(WorkerDied):
         upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
-    pages_read.extend([1, 2])  # what the first batch read
-    document = StrategyDocument.objects.get()
+    monkeypatch.setattr(ocr, "read_pages", real)
+    return StrategyDocument.objects.get()
+
+
+def test_an_interrupted_ocr_resumes_at_the_first_page_not_read(interrupted, monkeypatch):
+    document = interrupted
     assert document.status == D.EXTRACTING
     assert (document.ocr_pages_total, document.ocr_pages_done) == (5, 2)
     assert sorted(ScannedPage.objects.values_list("page", flat=True)) == [1, 2]
-
     # The task is delivered again (acks_late): OCR goes on at page 3.
-    monkeypatch.setattr(ocr, "read_pages", real)
-    asked = []
-
-    def read_pages(data, pages, languages, *, timeout):
-        asked.extend(pages)
-        return real(data, pages, languages, timeout=timeout)
-
-    monkeypatch.setattr(ocr, "read_pages", read_pages)
+    asked = record_reads(monkeypatch)
     document = services.document_extract(document_id=document.pk)
     assert document.status == D.READY, document.error
     assert asked == [3, 4, 5]
@@ -333,3 +335,50 @@ def test_a_real_worker_reads_a_scan_in_batches_through_the_broker(
     assert document.status == D.READY, document.error
     assert document.passages.count() == len(documents.pdf_passages())
     assert progress & {2, 4}  # the progress was seen between the batches
+
+
+def test_a_task_cut_short_after_pages_were_read_keeps_them_and_the_file(
+    interrupted, assessor, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The soft time limit (or the sweep) marks the document failed: the pages read so far
+    and the file stay, and Try again resumes after them."""
+    document = interrupted
+    services.document_mark_failed(document_id=document.pk, message="Took too long.")
+    document.refresh_from_db()
+    assert document.status == D.FAILED and document.can_retry
+    assert ScannedPage.objects.filter(document=document).count() == 2
+    asked = record_reads(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_retry(document=document, user=assessor)
+    document.refresh_from_db()
+    assert document.status == D.READY, document.error
+    assert asked == [3, 4, 5]
+
+
+def test_a_continuation_never_requeues_a_document_that_is_ready(
+    upload, strategy, assessor, media_root
+):
+    strategy.language = "en"
+    strategy.save()
+    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    assert document.status == D.READY
+    services._continue_later(document.pk)
+    document.refresh_from_db()
+    assert document.status == D.READY
+
+
+def test_pages_read_in_another_language_are_read_again_once_it_is_set(
+    upload, strategy, assessor, media_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "OCR_BATCH_TIMEOUT_S", 0.01)
+    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    assert document.status == D.FAILED
+    ScannedPage.objects.create(document=document, page=1, languages="ru", lines=[])
+    strategy.language = "en"
+    strategy.save()
+    monkeypatch.setattr(services, "OCR_BATCH_TIMEOUT_S", 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_retry(document=document, user=assessor)
+    document.refresh_from_db()
+    assert document.status == D.READY, document.error
+    assert document.passages.filter(page=1).exists()
