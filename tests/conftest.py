@@ -139,3 +139,17 @@ def browser_page():
             # PostgreSQL it would keep the test database from being dropped.
             connections.close_all()
             browser.close()
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker (solo pool, in this process) on the broker `make test` sets."""
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+
+    from ctframework.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.fail("the worker test needs CELERY_BROKER_URL (make test sets it to Redis)")
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield

@@ -3,8 +3,6 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 
 from assessments.models import Report
 from assessments.services import report_request
@@ -12,14 +10,6 @@ from ctframework.celery import app
 from tests.factories import make_assessment
 
 pytestmark = pytest.mark.worker
-
-
-@pytest.fixture
-def worker():
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        pytest.fail("the worker test needs CELERY_BROKER_URL (make test sets it to Redis)")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield
 
 
 @pytest.mark.django_db(transaction=True)

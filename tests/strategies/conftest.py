@@ -22,15 +22,27 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def store(django_capture_on_commit_callbacks):
-    """Upload through the service and run the extraction task, as after the commit."""
+def uploaded(django_capture_on_commit_callbacks):
+    """Upload through the service and run the extraction task, as after the commit; the
+    document as the extraction left it (ready or failed)."""
 
-    def store(strategy, user, data, name="strategy.txt"):
+    def uploaded(strategy, user, data, name="strategy.txt"):
         with django_capture_on_commit_callbacks(execute=True):
             document, _created = services.document_upload(
                 strategy=strategy, user=user, file=documents.upload(data, name)
             )
         document.refresh_from_db()
+        return document
+
+    return uploaded
+
+
+@pytest.fixture
+def store(uploaded):
+    """As `uploaded`, for a document that must be read."""
+
+    def store(strategy, user, data, name="strategy.txt"):
+        document = uploaded(strategy, user, data, name)
         assert document.status == StrategyDocument.Status.READY, document.error
         return document
 

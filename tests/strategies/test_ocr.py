@@ -30,21 +30,6 @@ ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
 
 
 @pytest.fixture
-def upload(django_capture_on_commit_callbacks):
-    """Upload through the service and run the extraction task, as after the commit."""
-
-    def upload(strategy, user, data, name="scan.pdf"):
-        with django_capture_on_commit_callbacks(execute=True):
-            document, _created = services.document_upload(
-                strategy=strategy, user=user, file=documents.upload(data, name)
-            )
-        document.refresh_from_db()
-        return document
-
-    return upload
-
-
-@pytest.fixture
 def strategy(malta):
     return StrategyFactory(jurisdiction=malta, language="")
 
@@ -57,9 +42,9 @@ def similar(a: str, b: str) -> float:
 
 
 def test_a_scanned_strategy_is_read_into_its_paragraphs_marked_as_ocr(
-    upload, strategy, assessor, media_root, client
+    uploaded, strategy, assessor, media_root, client
 ):
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.READY, document.error
     assert (document.ocr_pages_total, document.ocr_pages_done) == (5, 5)
     assert document.pages_without_text == 0
@@ -98,7 +83,7 @@ def test_a_scanned_strategy_is_read_into_its_paragraphs_marked_as_ocr(
     ],
 )
 def test_a_scan_in_another_script_is_read_in_its_language(
-    upload, assessor, media_root, language, languages, font
+    uploaded, assessor, media_root, language, languages, font
 ):
     jurisdiction = JurisdictionFactory(code=f"X{language.upper()}", languages=languages)
     grant(assessor, roles.ASSESSOR, jurisdiction)
@@ -106,7 +91,7 @@ def test_a_scan_in_another_script_is_read_in_its_language(
     texts = multilingual.TEXTS[language]
     body = f"<h2>{texts[0]}</h2>" + "".join(f"<p>{text}</p>" for text in texts[1:])
     scan = documents.scanned_copy(documents.html_pdf(body, lang=language, font=font))
-    document = upload(strategy, assessor, scan)
+    document = uploaded(strategy, assessor, scan)
     assert document.status == D.READY, document.error
     assert document.detected_language == language
     read = [p.text for p in document.passages.order_by("position")]
@@ -118,9 +103,9 @@ def test_a_scan_in_another_script_is_read_in_its_language(
     assert all(p.language == language for p in document.passages.all())
 
 
-def test_a_partly_scanned_pdf_ocrs_only_its_scanned_pages(upload, strategy, assessor, media_root):
+def test_a_partly_scanned_pdf_ocrs_only_its_scanned_pages(uploaded, strategy, assessor, media_root):
     scan = documents.scanned_copy(documents.pdf_document(), pages={2})
-    document = upload(strategy, assessor, scan)
+    document = uploaded(strategy, assessor, scan)
     assert document.status == D.READY, document.error
     assert (document.ocr_pages_total, document.ocr_pages_done) == (1, 1)
     passages = list(document.passages.order_by("position"))
@@ -150,14 +135,14 @@ def pages_read(monkeypatch):
 
 
 def test_a_long_scan_goes_on_in_batches_over_several_tasks(
-    upload, strategy, assessor, media_root, monkeypatch, pages_read
+    uploaded, strategy, assessor, media_root, monkeypatch, pages_read
 ):
     # One page a batch and no time to spare: each task reads one page and queues the next.
     monkeypatch.setattr(services, "OCR_BATCH_PAGES", 1)
     monkeypatch.setattr(services, "OCR_TIME_BUDGET_S", 0)
     strategy.language = "en"
     strategy.save()
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.READY, document.error
     assert pages_read == [1, 2, 3, 4, 5]
     assert [p.text for p in document.passages.order_by("position")] == [
@@ -170,7 +155,7 @@ class WorkerDied(BaseException):
 
 
 @pytest.fixture
-def interrupted(upload, strategy, assessor, media_root, monkeypatch):
+def interrupted(uploaded, strategy, assessor, media_root, monkeypatch):
     """A scan whose OCR was cut short after its first batch (pages 1 and 2): its worker was
     killed while reading the second."""
     monkeypatch.setattr(services, "OCR_BATCH_PAGES", 2)
@@ -186,7 +171,7 @@ def interrupted(upload, strategy, assessor, media_root, monkeypatch):
 
     monkeypatch.setattr(ocr, "read_pages", dies_on_the_second_batch)
     with pytest.raises(WorkerDied):
-        upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+        uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     monkeypatch.setattr(ocr, "read_pages", real)
     return StrategyDocument.objects.get()
 
@@ -205,10 +190,10 @@ def test_an_interrupted_ocr_resumes_at_the_first_page_not_read(interrupted, monk
 
 
 def test_more_scanned_pages_than_the_cap_are_refused_with_a_message(
-    upload, strategy, assessor, media_root, settings, pages_read
+    uploaded, strategy, assessor, media_root, settings, pages_read
 ):
     settings.MAX_SCANNED_PAGES_PER_DOCUMENT = 4
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.FAILED
     assert document.error == (
         "The PDF has 5 scanned pages; at most 4 scanned pages are read by OCR in one "
@@ -218,10 +203,16 @@ def test_more_scanned_pages_than_the_cap_are_refused_with_a_message(
 
 
 def test_a_failed_ocr_keeps_the_file_and_the_document_can_be_tried_again(
-    upload, strategy, assessor, media_root, monkeypatch, client, django_capture_on_commit_callbacks
+    uploaded,
+    strategy,
+    assessor,
+    media_root,
+    monkeypatch,
+    client,
+    django_capture_on_commit_callbacks,
 ):
     monkeypatch.setattr(services, "OCR_BATCH_TIMEOUT_S", 0.01)
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.FAILED
     assert document.error == "Reading the scanned pages 1–5 by OCR took too long."
     assert document.file and document.can_retry and not document.passages.exists()
@@ -241,10 +232,10 @@ def test_a_failed_ocr_keeps_the_file_and_the_document_can_be_tried_again(
 
 
 def test_only_those_who_edit_the_strategy_try_a_document_again(
-    upload, strategy, assessor, media_root, monkeypatch, client, kenya
+    uploaded, strategy, assessor, media_root, monkeypatch, client, kenya
 ):
     monkeypatch.setattr(services, "OCR_BATCH_TIMEOUT_S", 0.01)
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.FAILED
     outsider = grant(UserFactory(username="kofi-assessor"), roles.ASSESSOR, kenya)
     client.force_login(outsider)
@@ -255,10 +246,10 @@ def test_only_those_who_edit_the_strategy_try_a_document_again(
 
 
 def test_without_ocr_installed_the_message_says_so_and_the_file_stays(
-    upload, strategy, assessor, media_root, monkeypatch
+    uploaded, strategy, assessor, media_root, monkeypatch
 ):
     monkeypatch.setattr(ocr, "available", lambda: False)
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.FAILED
     assert document.error == (
         "The PDF is scanned and OCR is not installed on this server; ask its administrator."
@@ -267,10 +258,10 @@ def test_without_ocr_installed_the_message_says_so_and_the_file_stays(
 
 
 def test_the_api_shows_the_ocr_and_tries_a_failed_document_again(
-    upload, strategy, assessor, media_root, monkeypatch, kenya, django_capture_on_commit_callbacks
+    uploaded, strategy, assessor, media_root, monkeypatch, kenya, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(services, "OCR_BATCH_TIMEOUT_S", 0.01)
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     url = f"/api/v1/documents/{document.pk}/"
     outsider = grant(UserFactory(username="kofi-assessor"), roles.ASSESSOR, kenya)
     assert api(outsider).post(f"{url}retry/").status_code == 404
@@ -294,19 +285,6 @@ def api(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
-
-
-@pytest.fixture
-def worker():
-    from celery.contrib.testing.worker import start_worker
-    from django.conf import settings
-
-    from ctframework.celery import app
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        pytest.fail("the worker test needs CELERY_BROKER_URL (make test sets it to Redis)")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield
 
 
 @pytest.mark.worker
@@ -356,11 +334,11 @@ def test_a_task_cut_short_after_pages_were_read_keeps_them_and_the_file(
 
 
 def test_a_continuation_never_requeues_a_document_that_is_ready(
-    upload, strategy, assessor, media_root
+    uploaded, strategy, assessor, media_root
 ):
     strategy.language = "en"
     strategy.save()
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.READY
     services._continue_later(document.pk)
     document.refresh_from_db()
@@ -368,10 +346,10 @@ def test_a_continuation_never_requeues_a_document_that_is_ready(
 
 
 def test_pages_read_in_another_language_are_read_again_once_it_is_set(
-    upload, strategy, assessor, media_root, monkeypatch, django_capture_on_commit_callbacks
+    uploaded, strategy, assessor, media_root, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(services, "OCR_BATCH_TIMEOUT_S", 0.01)
-    document = upload(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
+    document = uploaded(strategy, assessor, documents.scanned_copy(documents.pdf_document()))
     assert document.status == D.FAILED
     ScannedPage.objects.create(document=document, page=1, languages="ru", lines=[])
     strategy.language = "en"
